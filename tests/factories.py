@@ -1,0 +1,77 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from trajectoire.accounts.enums import Role
+from trajectoire.accounts.models import Centre, Membership, User
+from trajectoire.cases.enums import EmploymentStatus
+from trajectoire.cases.models import Beneficiary
+
+PASSWORD = "mot-de-passe-de-test"
+
+# Valid SIRETs (SIREN and SIRET both pass the Luhn key), used in turn by CentreFactory.
+VALID_SIRETS = [
+    "77312345000019",
+    "81245678800015",
+    "44306184100047",
+    "55210055400013",
+    "40483304800022",
+]
+
+
+class CentreFactory(DjangoModelFactory):
+    class Meta:
+        model = Centre
+
+    name = factory.Sequence(lambda n: f"CIBC Test {n}")
+    siret = factory.Sequence(lambda n: VALID_SIRETS[n % len(VALID_SIRETS)])
+    address = "1 place du Capitole"
+    postal_code = "31000"
+    city = "Toulouse"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"conseiller{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    centre = factory.SubFactory(CentreFactory)
+    role = Role.COUNSELLOR
+
+
+def counsellor(centre: Centre, **kwargs) -> User:
+    return MembershipFactory(centre=centre, role=Role.COUNSELLOR, **kwargs).user
+
+
+def manager(centre: Centre, **kwargs) -> User:
+    return MembershipFactory(centre=centre, role=Role.MANAGER, **kwargs).user
+
+
+class BeneficiaryFactory(DjangoModelFactory):
+    class Meta:
+        model = Beneficiary
+
+    centre = factory.SubFactory(CentreFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"beneficiaire{n}@exemple.fr")
+    phone = "06 12 34 56 78"
+    birth_year = 1982
+    postal_code = "31200"
+    employment_status = EmploymentStatus.PRIVATE_EMPLOYEE
+    counsellor = None

@@ -1,0 +1,16 @@
+from ninja import NinjaAPI
+
+from trajectoire.api.auth import API_AUTH
+from trajectoire.api.me import router as me_router
+
+api = NinjaAPI(
+    title="Trajectoire API",
+    version="1",
+    description=(
+        "API JSON de Trajectoire. Authentification par session (pages de l'application) ou par jeton "
+        "(`Authorization: Bearer trj_...`, créé par `manage.py create_api_token`)."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+)
+api.add_router("/", me_router)

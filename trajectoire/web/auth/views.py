@@ -1,0 +1,89 @@
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from trajectoire.accounts.middleware import SESSION_CENTRE_KEY
+from trajectoire.web.auth.forms import CentreSwitchForm, TaskPasswordResetForm, TokenForm
+
+login_view = auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
+logout_view = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=TaskPasswordResetForm, success_url=reverse_lazy("web:password_reset_done")
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view()
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    success_url=reverse_lazy("web:password_reset_complete")
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+
+
+def _next_url(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse_lazy("web:home")
+
+
+def _qr_svg(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+def otp_setup(request):
+    """Enrol a TOTP application: show the QR code, confirm with a first code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists() and not request.user.is_verified():
+        return redirect(f"{reverse_lazy('web:otp_verify')}?next={_next_url(request)}")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Application d'authentification", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "La double authentification est activée sur votre compte.")
+            return redirect(_next_url(request))
+        form.add_error("token", "Ce code n'est pas valide : vérifiez l'heure de votre téléphone et réessayez.")
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "qr_svg": _qr_svg(device), "secret": base64.b32encode(device.bin_key).decode().rstrip("="), "next": _next_url(request)},
+    )
+
+
+@login_required
+def otp_verify(request):
+    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+    if not devices:
+        return redirect(f"{reverse_lazy('web:otp_setup')}?next={_next_url(request)}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in devices:
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        form.add_error("token", "Ce code n'est pas valide ou a expiré : saisissez le code affiché maintenant.")
+    return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_POST
+def switch_centre(request):
+    form = CentreSwitchForm(request.POST)
+    if form.is_valid() and any(m.centre_id == form.cleaned_data["centre"] for m in request.memberships):
+        request.session[SESSION_CENTRE_KEY] = form.cleaned_data["centre"]
+    else:
+        messages.error(request, "Vous n'êtes pas membre de ce centre.")
+    return redirect("web:home")
