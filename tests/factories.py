@@ -54,12 +54,16 @@ class MembershipFactory(DjangoModelFactory):
     role = Role.COUNSELLOR
 
 
-def counsellor(centre: Centre, **kwargs) -> User:
-    return MembershipFactory(centre=centre, role=Role.COUNSELLOR, **kwargs).user
+def member(centre: Centre, role: Role, **user_fields) -> User:
+    return MembershipFactory(centre=centre, role=role, user=UserFactory(**user_fields)).user
 
 
-def manager(centre: Centre, **kwargs) -> User:
-    return MembershipFactory(centre=centre, role=Role.MANAGER, **kwargs).user
+def counsellor(centre: Centre, **user_fields) -> User:
+    return member(centre, Role.COUNSELLOR, **user_fields)
+
+
+def manager(centre: Centre, **user_fields) -> User:
+    return member(centre, Role.MANAGER, **user_fields)
 
 
 class BeneficiaryFactory(DjangoModelFactory):

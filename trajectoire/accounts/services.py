@@ -7,14 +7,14 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from trajectoire.accounts.enums import AuditAction, Role
+from trajectoire.accounts.enums import Role
 from trajectoire.accounts.models import ApiToken, AuditEvent, Centre, Membership, User
 
 
 def audit_record(
     *,
     actor: User | None,
-    action: AuditAction,
+    action: str,
     obj: models.Model,
     centre_id: int | None,
     fields: Iterable[str] = (),

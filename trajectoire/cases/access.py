@@ -21,5 +21,7 @@ def get_beneficiary_for_user(user: User, pk: int, *, write: bool = False) -> Ben
     if beneficiary is None:
         raise Http404("Bénéficiaire introuvable.")
     if write and not can_write_beneficiary(user, beneficiary):
-        raise PermissionDenied("Seuls le conseiller référent et les responsables du centre peuvent modifier ce dossier.")
+        raise PermissionDenied(
+            "Seuls le conseiller référent et les responsables du centre peuvent modifier ce dossier."
+        )
     return beneficiary

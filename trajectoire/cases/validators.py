@@ -13,7 +13,8 @@ def normalise_phone(value: str) -> str:
     compact = _PHONE_SEPARATORS.sub("", value)
     if not _FRENCH_PHONE.match(compact):
         raise ValidationError(
-            "Saisissez un numéro de téléphone français à 10 chiffres, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.",
+            "Saisissez un numéro de téléphone français à 10 chiffres, "
+            "par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.",
             code="phone_format",
         )
     national = "0" + compact[-9:]

@@ -99,7 +99,7 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------------------------------
-SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "trajectoire.sqlite3")))
+SQLITE_PATH = Path(env_str("SQLITE_PATH") or BASE_DIR / "var" / "trajectoire.sqlite3")
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
@@ -108,7 +108,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets readers go on while one request writes; IMMEDIATE avoids "database is locked"
                 # on a read transaction that later wants to write.
@@ -155,6 +155,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The login form posts the e-mail in the field Django calls "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "trajectoire.accounts.lockout.username_of"
+AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
@@ -199,7 +203,7 @@ USE_TZ = True
 # --- Static files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -252,5 +256,5 @@ LOGGING = {
     "formatters": {"kv": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -3,115 +3,253 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import trajectoire.accounts.models
-import trajectoire.accounts.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import trajectoire.accounts.models
+import trajectoire.accounts.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Centre',
+            name="Centre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('siret', models.CharField(max_length=14, unique=True, validators=[trajectoire.accounts.validators.validate_siret], verbose_name='SIRET')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='adresse')),
-                ('postal_code', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^(?:0[1-9]|[1-8]\\d|9[0-8])\\d{3}$', 'Saisissez un code postal français à 5 chiffres, par exemple 31000.')], verbose_name='code postal')),
-                ('city', models.CharField(max_length=120, verbose_name='commune')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                (
+                    "siret",
+                    models.CharField(
+                        max_length=14,
+                        unique=True,
+                        validators=[trajectoire.accounts.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="adresse")),
+                (
+                    "postal_code",
+                    models.CharField(
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(?:0[1-9]|[1-8]\\d|9[0-8])\\d{3}$",
+                                "Saisissez un code postal français à 5 chiffres, par exemple 31000.",
+                            )
+                        ],
+                        verbose_name="code postal",
+                    ),
+                ),
+                ("city", models.CharField(max_length=120, verbose_name="commune")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
             ],
             options={
-                'verbose_name': 'centre',
-                'verbose_name_plural': 'centres',
-                'ordering': ['name'],
+                "verbose_name": "centre",
+                "verbose_name_plural": "centres",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse e-mail')),
-                ('first_name', models.CharField(max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=150, verbose_name='nom')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('is_staff', models.BooleanField(default=False, help_text='Réservé aux opérateurs de la plateforme.', verbose_name="accès à l'administration technique")),
-                ('is_network_analyst', models.BooleanField(default=False, help_text='Voit des statistiques agrégées de tous les centres, jamais de données personnelles.', verbose_name='analyste du réseau')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date de création')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="adresse e-mail")),
+                ("first_name", models.CharField(max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=150, verbose_name="nom")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Réservé aux opérateurs de la plateforme.",
+                        verbose_name="accès à l'administration technique",
+                    ),
+                ),
+                (
+                    "is_network_analyst",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Voit des statistiques agrégées de tous les centres, jamais de données personnelles.",
+                        verbose_name="analyste du réseau",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date de création"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'verbose_name_plural': 'utilisateurs',
-                'ordering': ['last_name', 'first_name'],
+                "verbose_name": "utilisateur",
+                "verbose_name_plural": "utilisateurs",
+                "ordering": ["last_name", "first_name"],
             },
             managers=[
-                ('objects', trajectoire.accounts.models.UserManager()),
+                ("objects", trajectoire.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='empreinte')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière utilisation')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='révoqué le')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("digest", models.CharField(max_length=64, unique=True, verbose_name="empreinte")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="dernière utilisation")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="révoqué le")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utilisateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "jeton d'API",
-                'verbose_name_plural': "jetons d'API",
+                "verbose_name": "jeton d'API",
+                "verbose_name_plural": "jetons d'API",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='date')),
-                ('actor_label', models.CharField(max_length=300, verbose_name='auteur (libellé)')),
-                ('action', models.CharField(choices=[('view', 'consultation'), ('create', 'création'), ('update', 'modification'), ('delete', 'suppression'), ('export', 'export'), ('destroy', 'destruction (conservation échue)')], max_length=20, verbose_name='action')),
-                ('object_type', models.CharField(max_length=100, verbose_name="type d'objet")),
-                ('object_id', models.CharField(max_length=64, verbose_name="identifiant de l'objet")),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='champs modifiés')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('centre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.centre', verbose_name='centre')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="date"),
+                ),
+                ("actor_label", models.CharField(max_length=300, verbose_name="auteur (libellé)")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "consultation"),
+                            ("create", "création"),
+                            ("update", "modification"),
+                            ("delete", "suppression"),
+                            ("export", "export"),
+                            ("destroy", "destruction (conservation échue)"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100, verbose_name="type d'objet")),
+                ("object_id", models.CharField(max_length=64, verbose_name="identifiant de l'objet")),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="champs modifiés")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.centre",
+                        verbose_name="centre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "événement du journal d'audit",
-                'verbose_name_plural': "journal d'audit",
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['centre', '-created_at'], name='audit_centre_date_idx')],
+                "verbose_name": "événement du journal d'audit",
+                "verbose_name_plural": "journal d'audit",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["centre", "-created_at"], name="audit_centre_date_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('counsellor', 'conseiller ou conseillère'), ('manager', 'responsable de centre'), ('admin', 'administrateur du centre')], max_length=20, verbose_name='rôle')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.centre', verbose_name='centre')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("counsellor", "conseiller ou conseillère"),
+                            ("manager", "responsable de centre"),
+                            ("admin", "administrateur du centre"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.centre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utilisateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance à un centre',
-                'verbose_name_plural': 'appartenances à un centre',
-                'constraints': [models.UniqueConstraint(fields=('user', 'centre'), name='membership_one_per_user_and_centre')],
+                "verbose_name": "appartenance à un centre",
+                "verbose_name_plural": "appartenances à un centre",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "centre"), name="membership_one_per_user_and_centre")
+                ],
             },
         ),
     ]

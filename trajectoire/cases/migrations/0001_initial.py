@@ -8,36 +8,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Beneficiary',
+            name="Beneficiary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=100, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse e-mail')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='téléphone')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année de naissance')),
-                ('postal_code', models.CharField(blank=True, max_length=5, validators=[django.core.validators.RegexValidator('^(?:0[1-9]|[1-8]\\d|9[0-8])\\d{3}$', 'Saisissez un code postal français à 5 chiffres, par exemple 31000.')], verbose_name='code postal')),
-                ('employment_status', models.CharField(choices=[('private_employee', 'salarié du privé'), ('job_seeker', "demandeur d'emploi"), ('self_employed', 'indépendant'), ('public_agent', 'agent public'), ('other', 'autre')], max_length=20, verbose_name='situation professionnelle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='beneficiaries', to='accounts.centre', verbose_name='centre')),
-                ('counsellor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='beneficiaries', to=settings.AUTH_USER_MODEL, verbose_name='conseiller référent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("first_name", models.CharField(max_length=100, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=100, verbose_name="nom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="adresse e-mail")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="téléphone")),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="année de naissance"),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(?:0[1-9]|[1-8]\\d|9[0-8])\\d{3}$",
+                                "Saisissez un code postal français à 5 chiffres, par exemple 31000.",
+                            )
+                        ],
+                        verbose_name="code postal",
+                    ),
+                ),
+                (
+                    "employment_status",
+                    models.CharField(
+                        choices=[
+                            ("private_employee", "salarié du privé"),
+                            ("job_seeker", "demandeur d'emploi"),
+                            ("self_employed", "indépendant"),
+                            ("public_agent", "agent public"),
+                            ("other", "autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="situation professionnelle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="beneficiaries",
+                        to="accounts.centre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "counsellor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="beneficiaries",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="conseiller référent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bénéficiaire',
-                'verbose_name_plural': 'bénéficiaires',
-                'ordering': ['last_name', 'first_name', 'id'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), models.F('centre'), condition=models.Q(('email', ''), _negated=True), name='beneficiary_email_unique_per_centre'), models.CheckConstraint(condition=models.Q(('birth_year__isnull', True), models.Q(('birth_year__gte', 1900), ('birth_year__lte', 2100)), _connector='OR'), name='beneficiary_birth_year_plausible')],
+                "verbose_name": "bénéficiaire",
+                "verbose_name_plural": "bénéficiaires",
+                "ordering": ["last_name", "first_name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        models.F("centre"),
+                        condition=models.Q(("email", ""), _negated=True),
+                        name="beneficiary_email_unique_per_centre",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("birth_year__isnull", True),
+                            models.Q(("birth_year__gte", 1900), ("birth_year__lte", 2100)),
+                            _connector="OR",
+                        ),
+                        name="beneficiary_birth_year_plausible",
+                    ),
+                ],
             },
         ),
     ]

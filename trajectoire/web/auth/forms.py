@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.db import transaction
 from django.template import loader
 
@@ -7,7 +7,19 @@ from trajectoire.accounts.tasks import send_email
 from trajectoire.web.forms import BootstrapMixin
 
 
-class TaskPasswordResetForm(PasswordResetForm):
+class EmailAuthenticationForm(BootstrapMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie et réessayez.",
+        "inactive": "Ce compte est désactivé. Adressez-vous au responsable de votre centre.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Adresse e-mail"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
+
+
+class TaskPasswordResetForm(BootstrapMixin, PasswordResetForm):
     """Password reset whose e-mail goes through the task queue (sent by `db_worker`)."""
 
     def send_mail(
@@ -42,3 +54,7 @@ class TokenForm(BootstrapMixin, forms.Form):
 
 class CentreSwitchForm(forms.Form):
     centre = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class NewPasswordForm(BootstrapMixin, SetPasswordForm):
+    pass

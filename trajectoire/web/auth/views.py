@@ -13,16 +13,28 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trajectoire.accounts.middleware import SESSION_CENTRE_KEY
-from trajectoire.web.auth.forms import CentreSwitchForm, TaskPasswordResetForm, TokenForm
+from trajectoire.web.auth.forms import (
+    CentreSwitchForm,
+    EmailAuthenticationForm,
+    NewPasswordForm,
+    TaskPasswordResetForm,
+    TokenForm,
+)
 
-login_view = auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
+login_view = auth_views.LoginView.as_view(
+    template_name="registration/login.html",
+    authentication_form=EmailAuthenticationForm,
+    redirect_authenticated_user=True,
+)
 logout_view = auth_views.LogoutView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(
-    form_class=TaskPasswordResetForm, success_url=reverse_lazy("web:password_reset_done")
+    form_class=TaskPasswordResetForm,
+    email_template_name="registration/password_reset_email.txt",
+    success_url=reverse_lazy("web:password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    success_url=reverse_lazy("web:password_reset_complete")
+    form_class=NewPasswordForm, success_url=reverse_lazy("web:password_reset_complete")
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 
@@ -59,7 +71,12 @@ def otp_setup(request):
     return render(
         request,
         "registration/otp_setup.html",
-        {"form": form, "qr_svg": _qr_svg(device), "secret": base64.b32encode(device.bin_key).decode().rstrip("="), "next": _next_url(request)},
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device),
+            "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+            "next": _next_url(request),
+        },
     )
 
 

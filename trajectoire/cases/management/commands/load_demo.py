@@ -75,7 +75,9 @@ def _user(email: str, first_name: str, last_name: str, **extra) -> User:
 
 
 class Command(BaseCommand):
-    help = "Charge (sans doublon) un réseau de démonstration : deux centres, leurs équipes et des bénéficiaires fictifs."
+    help = (
+        "Charge (sans doublon) un réseau de démonstration : deux centres, leurs équipes et des bénéficiaires fictifs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="ne pas afficher les comptes de démonstration")
@@ -117,7 +119,9 @@ class Command(BaseCommand):
         self.stdout.write(f"load_demo centres={len(centres)} beneficiaries_created={created}")
         if not quiet_logins:
             self.stdout.write(
-                "\nComptes de démonstration (mot de passe pour tous : " + DEMO_PASSWORD + ")\n"
+                "\nComptes de démonstration (mot de passe pour tous : "
+                + DEMO_PASSWORD
+                + ")\n"
                 + "\n".join(f"  {role.label:<28} {email}" for email, _, _, _, role in STAFF)
                 + f"\n  {'analyste du réseau':<28} {ANALYST[0]}\n"
             )

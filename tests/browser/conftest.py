@@ -1,0 +1,58 @@
+"""End-to-end tests: Playwright for Python driving Debian's chromium against pytest-django's live server.
+
+Locally, without /usr/bin/chromium, these tests are skipped with a message; in CI (CI=true) a missing
+browser is a failure, since .ci/run installs it.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# the database calls that the test's own setup makes from that thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"Browser tests need chromium at {CHROMIUM}: .ci/run should have installed it.")
+    skip = pytest.mark.skip(reason="chromium introuvable (apt-get install chromium) : tests navigateur ignorés")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
