@@ -1,10 +1,13 @@
+from datetime import date
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 
 from trajectoire.accounts.enums import Role
 from trajectoire.accounts.models import Centre, Membership, User
 from trajectoire.cases.enums import EmploymentStatus
-from trajectoire.cases.models import Beneficiary
+from trajectoire.cases.models import Accompaniment, Beneficiary
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -79,3 +82,23 @@ class BeneficiaryFactory(DjangoModelFactory):
     postal_code = "31200"
     employment_status = EmploymentStatus.PRIVATE_EMPLOYEE
     counsellor = None
+
+
+class AccompanimentFactory(DjangoModelFactory):
+    class Meta:
+        model = Accompaniment
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    centre = factory.SelfAttribute("beneficiary.centre")
+    counsellor = factory.LazyAttribute(lambda o: counsellor(o.beneficiary.centre))
+    kind = "bilan"
+    initiated_by = "beneficiary"
+    funder = "cpf"
+    order_reference = factory.Sequence(lambda n: f"MCF-2026-{n:05d}")
+    price_eur = Decimal("1600.00")
+    planned_hours = Decimal("24")
+    planned_start = date(2026, 3, 2)
+    planned_end = date(2026, 5, 29)
+
+    class Params:
+        employer_initiated = factory.Trait(initiated_by="employer", funder="skills_plan")

@@ -95,6 +95,11 @@ class Centre(models.Model):
     address = models.CharField("adresse", max_length=255, blank=True)
     postal_code = models.CharField("code postal", max_length=5, validators=[postal_code_validator])
     city = models.CharField("commune", max_length=120)
+    follow_up_months = models.PositiveSmallIntegerField(
+        "délai de l'entretien de suivi (mois)",
+        default=6,
+        help_text="Entretien proposé après la clôture d'un bilan : bonne pratique, pas une obligation légale.",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 

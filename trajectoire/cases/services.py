@@ -1,13 +1,23 @@
 """Writes of the cases app. Each service runs in one transaction and records an audit event."""
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import Centre, User
 from trajectoire.accounts.services import audit_record
-from trajectoire.cases.models import Beneficiary
+from trajectoire.cases.dates import add_years
+from trajectoire.cases.enums import PHASE_STATES, ConsentKind, Kind, State
+from trajectoire.cases.errors import CaseRuleError, StaleEditError
+from trajectoire.cases.models import Accompaniment, Beneficiary, Consent, Session
+
+# Documents kept with the person's written consent after a bilan: at most 3 years since 31 Dec 2023
+# (C. trav. R6313-7 as amended by décret 2023-1350; 1 year before).
+RETENTION_CEILING_YEARS = 3
 
 BENEFICIARY_FIELDS = (
     "first_name",
@@ -55,3 +65,247 @@ def beneficiary_update(*, actor: User, beneficiary: Beneficiary, data: dict[str,
 def beneficiary_viewed(*, actor: User, beneficiary: Beneficiary) -> None:
     """A read of personal data is itself recorded (who looked at whose file)."""
     audit_record(actor=actor, action=AuditAction.VIEW, obj=beneficiary, centre_id=beneficiary.centre_id)
+
+
+# --- Accompaniments ------------------------------------------------------------------------------------
+
+ACCOMPANIMENT_FIELDS = (
+    "kind",
+    "initiated_by",
+    "funder",
+    "order_reference",
+    "price_eur",
+    "planned_hours",
+    "planned_start",
+    "planned_end",
+    "counsellor",
+)
+
+# The legal ceiling of a bilan, in minutes (C. trav. L6313-4).
+BILAN_CEILING_MINUTES = 24 * 60
+
+
+@transaction.atomic
+def accompaniment_create(*, actor: User, beneficiary: Beneficiary, data: dict[str, Any]) -> Accompaniment:
+    values = {name: data[name] for name in ACCOMPANIMENT_FIELDS if name in data}
+    values.setdefault("counsellor", actor)
+    accompaniment = Accompaniment.objects.create(centre=beneficiary.centre, beneficiary=beneficiary, **values)
+    if data.get("co_counsellors"):
+        accompaniment.co_counsellors.set(data["co_counsellors"])
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=accompaniment, centre_id=accompaniment.centre_id, fields=values
+    )
+    return accompaniment
+
+
+@transaction.atomic
+def accompaniment_update(*, actor: User, accompaniment: Accompaniment, data: dict[str, Any]) -> Accompaniment:
+    if not accompaniment.is_open:
+        raise CaseRuleError("Un accompagnement terminé ne se modifie plus.")
+    changed = [n for n in ACCOMPANIMENT_FIELDS if n in data and getattr(accompaniment, n) != data[n]]
+    for name in changed:
+        setattr(accompaniment, name, data[name])
+    if changed:
+        accompaniment.save(update_fields=[*changed, "updated_at"])
+    if "co_counsellors" in data:
+        accompaniment.co_counsellors.set(data["co_counsellors"])
+        changed.append("co_counsellors")
+    if changed:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=accompaniment,
+            centre_id=accompaniment.centre_id,
+            fields=changed,
+        )
+    return accompaniment
+
+
+def accompaniment_viewed(*, actor: User, accompaniment: Accompaniment) -> None:
+    audit_record(actor=actor, action=AuditAction.VIEW, obj=accompaniment, centre_id=accompaniment.centre_id)
+
+
+def minutes_used(accompaniment: Accompaniment, *, excluding: Session | None = None) -> int:
+    sessions = accompaniment.sessions.all()
+    if excluding is not None and excluding.pk:
+        sessions = sessions.exclude(pk=excluding.pk)
+    return sessions.aggregate(total=Sum("duration_minutes"))["total"] or 0
+
+
+def _lock(accompaniment: Accompaniment) -> Accompaniment:
+    # Serialises concurrent session writes of one case, so two entries cannot together pass 24 hours.
+    return Accompaniment.objects.select_for_update(of=("self",)).get(pk=accompaniment.pk)
+
+
+def _check_ceiling(accompaniment: Accompaniment, duration: int, *, excluding: Session | None = None) -> None:
+    if accompaniment.kind != Kind.BILAN:
+        return
+    used = minutes_used(accompaniment, excluding=excluding)
+    if used + duration > BILAN_CEILING_MINUTES:
+        left = BILAN_CEILING_MINUTES - used
+        raise CaseRuleError(
+            f"Cet entretien porterait le bilan à {format_minutes(used + duration)}, au-delà du plafond légal de "
+            f"24 heures (C. trav. L6313-4). Il reste {format_minutes(left)} sur ce bilan.",
+            field="duration_minutes",
+        )
+
+
+def format_minutes(minutes: int) -> str:
+    hours, rest = divmod(max(minutes, 0), 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+SESSION_FIELDS = ("starts_at", "duration_minutes", "mode", "phase", "shared_notes", "private_notes")
+
+
+def _check_session_phase(accompaniment: Accompaniment, phase: str) -> None:
+    if not accompaniment.is_open or accompaniment.state == State.REQUEST:
+        raise CaseRuleError(
+            "Les entretiens se saisissent pendant les trois phases du bilan : commencez la phase préliminaire "
+            "(ou rouvrez un bilan en cours)."
+        )
+    order = [s.value for s in PHASE_STATES]
+    if order.index(phase) > order.index(accompaniment.state):
+        raise CaseRuleError(
+            f"Le bilan est en « {accompaniment.get_state_display()} » : un entretien d'une phase suivante ne peut "
+            "pas encore être saisi.",
+            field="phase",
+        )
+
+
+@transaction.atomic
+def session_create(*, actor: User, accompaniment: Accompaniment, data: dict[str, Any]) -> Session:
+    accompaniment = _lock(accompaniment)
+    values = {name: data[name] for name in SESSION_FIELDS if name in data}
+    _check_session_phase(accompaniment, values["phase"])
+    _check_ceiling(accompaniment, values["duration_minutes"])
+    session = Session.objects.create(accompaniment=accompaniment, created_by=actor, **values)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=session, centre_id=accompaniment.centre_id, fields=values)
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor: User, session: Session, data: dict[str, Any], base_version: int) -> Session:
+    accompaniment = _lock(session.accompaniment)
+    if not accompaniment.is_open:
+        raise CaseRuleError("Le bilan est terminé : ses entretiens ne se modifient plus.")
+    changed = [n for n in SESSION_FIELDS if n in data and getattr(session, n) != data[n]]
+    if "duration_minutes" in changed:
+        _check_ceiling(accompaniment, data["duration_minutes"], excluding=session)
+    # Conditional update: it only succeeds if nobody saved the session since the form was opened.
+    values = {name: data[name] for name in changed}
+    updated = Session.objects.filter(pk=session.pk, version=base_version).update(
+        **values, version=base_version + 1, updated_at=timezone.now()
+    )
+    if updated == 0:
+        raise StaleEditError(
+            "Cet entretien a été modifié par quelqu'un d'autre depuis l'ouverture du formulaire. Votre texte est "
+            "conservé ci-dessous : rechargez la page dans un autre onglet, reportez vos changements, puis "
+            "enregistrez."
+        )
+    session.refresh_from_db()
+    if changed:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=session, centre_id=accompaniment.centre_id, fields=changed
+        )
+    return session
+
+
+# --- Consents ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(*, actor: User, accompaniment: Accompaniment, data: dict[str, Any]) -> Consent:
+    kind = data["kind"]
+    if kind == ConsentKind.SYNTHESIS_SHARING and not data.get("third_party", "").strip():
+        raise CaseRuleError(
+            "Nommez le destinataire de la synthèse : un accord général ne suffit pas.", field="third_party"
+        )
+    if kind == ConsentKind.TRIPARTITE and not data.get("sent_on"):
+        raise CaseRuleError("Indiquez la date d'envoi de la convention au salarié.", field="sent_on")
+    if kind == ConsentKind.DOCUMENT_KEEPING:
+        keep_until = data.get("keep_until")
+        if keep_until is None:
+            raise CaseRuleError("Indiquez jusqu'à quand les documents sont conservés.", field="keep_until")
+        reference = accompaniment.ended_on or accompaniment.planned_end or data.get("given_on")
+        if reference and keep_until > add_years(reference, RETENTION_CEILING_YEARS):
+            raise CaseRuleError(
+                f"La conservation ne peut dépasser 3 ans après la fin du bilan (C. trav. R6313-7), soit le "
+                f"{add_years(reference, RETENTION_CEILING_YEARS):%d/%m/%Y}.",
+                field="keep_until",
+            )
+    consent = Consent.objects.create(
+        accompaniment=accompaniment,
+        kind=kind,
+        third_party=data.get("third_party", "").strip(),
+        sent_on=data.get("sent_on"),
+        given_on=data.get("given_on"),
+        keep_until=data.get("keep_until"),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=consent,
+        centre_id=accompaniment.centre_id,
+        fields=[f for f in ("kind", "third_party", "sent_on", "given_on", "keep_until") if data.get(f)],
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_sign(*, actor: User, consent: Consent, on: date) -> Consent:
+    if consent.given_on is not None:
+        raise CaseRuleError("Ce consentement est déjà enregistré comme donné.")
+    if consent.sent_on and on < consent.sent_on:
+        raise CaseRuleError("La signature ne peut précéder l'envoi de la convention.", field="given_on")
+    consent.given_on = on
+    consent.save(update_fields=["given_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=consent,
+        centre_id=consent.accompaniment.centre_id,
+        fields=["given_on"],
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent, on: date) -> Consent:
+    if consent.given_on is None:
+        raise CaseRuleError("Un consentement qui n'a pas été donné ne peut pas être retiré.")
+    if consent.withdrawn_on is not None:
+        raise CaseRuleError(f"Ce consentement a déjà été retiré le {consent.withdrawn_on:%d/%m/%Y}.")
+    consent.withdrawn_on = max(on, consent.given_on)
+    consent.save(update_fields=["withdrawn_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=consent,
+        centre_id=consent.accompaniment.centre_id,
+        fields=["withdrawn_on"],
+    )
+    return consent
+
+
+# --- Follow-up -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_up_record(*, actor: User, accompaniment: Accompaniment, on: date, outcome: str) -> Accompaniment:
+    if accompaniment.state != State.CLOSED:
+        raise CaseRuleError("L'entretien de suivi a lieu après la clôture du bilan.")
+    if accompaniment.ended_on and on < accompaniment.ended_on:
+        raise CaseRuleError("La date du suivi ne peut précéder la clôture du bilan.", field="done_on")
+    accompaniment.follow_up_done_on = on
+    accompaniment.follow_up_outcome = outcome
+    accompaniment.save(update_fields=["follow_up_done_on", "follow_up_outcome", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=accompaniment,
+        centre_id=accompaniment.centre_id,
+        fields=["follow_up_done_on", "follow_up_outcome"],
+    )
+    return accompaniment

@@ -112,7 +112,10 @@ else:
             "OPTIONS": {
                 # WAL lets readers go on while one request writes; IMMEDIATE avoids "database is locked"
                 # on a read transaction that later wants to write.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                    "PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
             "TEST": {"NAME": None},

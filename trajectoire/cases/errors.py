@@ -1,0 +1,11 @@
+class CaseRuleError(Exception):
+    """A rule of the regulated process refuses the action. The message is French and says what to do."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StaleEditError(CaseRuleError):
+    """Someone saved the same text since the form was opened (optimistic locking)."""
