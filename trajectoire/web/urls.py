@@ -3,6 +3,7 @@ from django.urls import path
 from trajectoire.web.audit import views as audit
 from trajectoire.web.auth import views as auth
 from trajectoire.web.beneficiaries import views as beneficiaries
+from trajectoire.web.cases.urls import urlpatterns as case_urls
 from trajectoire.web.home import views as home
 
 app_name = "web"
@@ -27,3 +28,5 @@ urlpatterns = [
     # Centre management
     path("centre/journal/", audit.audit_log, name="audit_log"),
 ]
+
+urlpatterns += case_urls

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from trajectoire.cases.access import can_write_beneficiary, get_beneficiary_for_user
-from trajectoire.cases.models import Beneficiary
+from trajectoire.cases.models import Accompaniment, Beneficiary
 from trajectoire.cases.services import beneficiary_create, beneficiary_update, beneficiary_viewed
 from trajectoire.web.beneficiaries.forms import BeneficiaryForm, BeneficiarySearchForm
 from trajectoire.web.decorators import centre_member_required
@@ -48,7 +48,11 @@ def beneficiary_detail(request, pk: int):
     return render(
         request,
         "beneficiaries/detail.html",
-        {"beneficiary": beneficiary, "can_write": can_write_beneficiary(request.user, beneficiary)},
+        {
+            "beneficiary": beneficiary,
+            "can_write": can_write_beneficiary(request.user, beneficiary),
+            "cases": Accompaniment.objects.visible_to(request.user).filter(beneficiary=beneficiary),
+        },
     )
 
 

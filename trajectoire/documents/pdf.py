@@ -1,0 +1,44 @@
+"""PDF rendering with WeasyPrint from the same HTML templates as the pages."""
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from trajectoire.cases.models import Synthesis
+
+PRINT_STYLESHEET = "css/synthesis-print.css"
+
+
+def _weasyprint():
+    # Imported on use: WeasyPrint loads Pango at import time, which only PDF requests need.
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    class LocalOnlyFetcher(URLFetcher):
+        """A document of a person never triggers a network request."""
+
+        def fetch(self, url, headers=None):
+            if not url.startswith(("file:", "data:")):
+                raise URLFetchingError(f"ressource externe refusée dans un PDF : {url}")
+            return super().fetch(url, headers)
+
+    return weasyprint, LocalOnlyFetcher
+
+
+def synthesis_pdf(synthesis: Synthesis, *, recipient: str = "") -> bytes:
+    weasyprint, fetcher = _weasyprint()
+    case = synthesis.accompaniment
+    html = render_to_string(
+        "documents/synthesis_pdf.html",
+        {
+            "synthesis": synthesis,
+            "case": case,
+            "centre": case.centre,
+            "beneficiary": case.beneficiary,
+            "recipient": recipient,
+            "printed_on": timezone.localdate(),
+        },
+    )
+    stylesheet = weasyprint.CSS(filename=finders.find(PRINT_STYLESHEET))
+    document = weasyprint.HTML(string=html, base_url=str(finders.find(PRINT_STYLESHEET)), url_fetcher=fetcher())
+    return document.write_pdf(stylesheets=[stylesheet])

@@ -1,0 +1,5 @@
+import sys
+
+from trajectoire.schemes.cli import main
+
+sys.exit(main())

@@ -1,0 +1,152 @@
+"""Caseloads: the counsellor's week calendar and the manager's list of the centre's cases (with CSV)."""
+
+import csv
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from trajectoire.accounts.enums import AuditAction
+from trajectoire.accounts.services import audit_record
+from trajectoire.cases.models import Accompaniment, Session
+from trajectoire.web.cases.forms import CaseFilterForm
+from trajectoire.web.decorators import centre_manager_required, centre_member_required
+
+DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _monday(value: str | None) -> date:
+    try:
+        day = date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+@centre_member_required
+def calendar_week(request):
+    monday = _monday(request.GET.get("semaine"))
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(monday, time.min, zone)
+    sessions = (
+        Session.objects.visible_to(request.user)
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
+        .filter(Q(accompaniment__counsellor=request.user) | Q(accompaniment__co_counsellors=request.user))
+        .select_related("accompaniment__beneficiary")
+        .distinct()
+        .order_by("starts_at")
+    )
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        days.append(
+            {
+                "date": day,
+                "name": DAY_NAMES[offset],
+                "sessions": [s for s in sessions if timezone.localtime(s.starts_at).date() == day],
+            }
+        )
+    total = sum(s.duration_minutes for s in sessions)
+    return render(
+        request,
+        "cases/calendar.html",
+        {
+            "days": days,
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "total_hours": f"{total // 60} h {total % 60:02d}" if total % 60 else f"{total // 60} h",
+        },
+    )
+
+
+def _centre_cases(request):
+    form = CaseFilterForm(request.GET or None, centre=request.membership.centre)
+    cases = (
+        Accompaniment.objects.visible_to(request.user)
+        .filter(centre=request.membership.centre)
+        .select_related("beneficiary", "counsellor")
+        .annotate(minutes=Sum("sessions__duration_minutes"))
+        .order_by("-created_at")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"]:
+            cases = cases.filter(state=data["state"])
+        if data["counsellor"]:
+            cases = cases.filter(counsellor=data["counsellor"])
+        if data["funder"]:
+            cases = cases.filter(funder=data["funder"])
+        if data["q"]:
+            cases = cases.filter(
+                Q(beneficiary__last_name__icontains=data["q"]) | Q(beneficiary__first_name__icontains=data["q"])
+            )
+    return form, cases
+
+
+@centre_manager_required
+def centre_cases(request):
+    form, cases = _centre_cases(request)
+    cases = list(cases[:500])
+    totals = {
+        "count": len(cases),
+        "hours": round(sum((c.minutes or 0) for c in cases) / 60, 1),
+        "amount": sum((c.price_eur or 0) for c in cases),
+    }
+    return render(request, "cases/centre_list.html", {"form": form, "cases": cases, "totals": totals})
+
+
+@centre_manager_required
+def centre_cases_csv(request):
+    _, cases = _centre_cases(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="accompagnements-{timezone.localdate():%Y-%m-%d}.csv"'
+    response.write("\ufeff")  # lets spreadsheet software read the accents
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "n°",
+            "type",
+            "bénéficiaire",
+            "conseiller",
+            "étape",
+            "financeur",
+            "référence de commande",
+            "prix (€)",
+            "heures prévues",
+            "heures réalisées",
+            "début prévu",
+            "fin prévue",
+            "commencé le",
+            "terminé le",
+        ]
+    )
+    for case in cases:
+        writer.writerow(
+            [
+                case.pk,
+                case.get_kind_display(),
+                case.beneficiary.full_name,
+                case.counsellor.get_full_name(),
+                case.get_state_display(),
+                case.get_funder_display(),
+                case.order_reference,
+                f"{case.price_eur:.2f}".replace(".", ",") if case.price_eur is not None else "",
+                f"{case.planned_hours}".replace(".", ","),
+                f"{(case.minutes or 0) / 60:.2f}".replace(".", ","),
+                case.planned_start or "",
+                case.planned_end or "",
+                case.started_on or "",
+                case.ended_on or "",
+            ]
+        )
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=request.membership.centre,
+        centre_id=request.membership.centre_id,
+        fields=["accompaniments"],
+    )
+    return response

@@ -1,0 +1,280 @@
+"""The counsellor's journey through a bilan: case page, workflow moves, sessions, consents, synthesis."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trajectoire.cases import workflow
+from trajectoire.cases.access import (
+    can_read_private_notes,
+    can_write_accompaniment,
+    get_accompaniment_for_user,
+    get_beneficiary_for_user,
+    get_consent_for_user,
+    get_session_for_user,
+)
+from trajectoire.cases.enums import ConsentKind, State
+from trajectoire.cases.errors import CaseRuleError
+from trajectoire.cases.models import Synthesis
+from trajectoire.cases.services import (
+    BILAN_CEILING_MINUTES,
+    accompaniment_create,
+    accompaniment_update,
+    accompaniment_viewed,
+    consent_record,
+    consent_sign,
+    consent_withdraw,
+    follow_up_record,
+    format_minutes,
+    minutes_used,
+    session_create,
+    session_update,
+)
+from trajectoire.web.cases.forms import (
+    CONSENT_HELP,
+    AccompanimentForm,
+    ConsentForm,
+    FollowUpForm,
+    ReasonForm,
+    SessionForm,
+    SignForm,
+)
+from trajectoire.web.decorators import centre_member_required
+
+
+def report_rule_error(form, error: CaseRuleError) -> None:
+    """Show a rule's refusal next to its field when it names one, else at the top of the form."""
+    field = error.field if error.field in getattr(form, "fields", {}) else None
+    form.add_error(field, error.message)
+
+
+def case_context(request, accompaniment) -> dict:
+    used = minutes_used(accompaniment)
+    return {
+        "case": accompaniment,
+        "can_write": can_write_accompaniment(request.user, accompaniment),
+        "show_private": can_read_private_notes(request.user, accompaniment),
+        "minutes_used": used,
+        "hours_used": format_minutes(used),
+        "hours_left": format_minutes(BILAN_CEILING_MINUTES - used),
+        "ceiling_percent": min(100, round(100 * used / BILAN_CEILING_MINUTES)),
+    }
+
+
+@centre_member_required
+@require_http_methods(["GET", "POST"])
+def case_create(request, beneficiary_pk: int):
+    beneficiary = get_beneficiary_for_user(request.user, beneficiary_pk, write=True)
+    form = AccompanimentForm(
+        request.POST or None, centre=beneficiary.centre, initial={"counsellor": request.user, "planned_hours": 24}
+    )
+    if request.method == "POST" and form.is_valid():
+        case = accompaniment_create(actor=request.user, beneficiary=beneficiary, data=form.cleaned_data)
+        messages.success(request, "Le bilan est créé. Enregistrez le consentement de la personne pour le commencer.")
+        return redirect("web:case_detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "beneficiary": beneficiary, "case": None})
+
+
+@centre_member_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk: int):
+    case = get_accompaniment_for_user(request.user, pk, write=True)
+    form = AccompanimentForm(request.POST or None, instance=case, centre=case.centre)
+    if request.method == "POST" and form.is_valid():
+        case.refresh_from_db()
+        try:
+            accompaniment_update(actor=request.user, accompaniment=case, data=form.cleaned_data)
+        except CaseRuleError as error:
+            report_rule_error(form, error)
+        else:
+            messages.success(request, "Les informations du bilan sont enregistrées.")
+            return redirect("web:case_detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "beneficiary": case.beneficiary, "case": case})
+
+
+@centre_member_required
+def case_detail(request, pk: int):
+    case = get_accompaniment_for_user(request.user, pk)
+    accompaniment_viewed(actor=request.user, accompaniment=case)
+    context = case_context(request, case)
+    context.update(
+        {
+            "moves": [m for m in workflow.available_moves(case) if m.name != "abandon"],
+            "can_abandon": case.is_open,
+            "reason_form": ReasonForm(),
+            "sessions": case.sessions.all(),
+            "consents": case.consents.all(),
+            "transitions": case.transitions.select_related("actor"),
+            "synthesis": Synthesis.objects.filter(accompaniment=case).first(),
+            "experiences": case.experiences.all(),
+            "skills": case.skills.all(),
+            "pistes": case.pistes.all(),
+            "steps": case.action_steps.select_related("piste"),
+            "destructions": case.destructions.all(),
+            "follow_up_form": FollowUpForm(initial={"done_on": timezone.localdate()}),
+        }
+    )
+    return render(request, "cases/detail.html", context)
+
+
+MOVE_SERVICES = {
+    "start": lambda actor, case, reason, on: workflow.accompaniment_start(
+        actor=actor, accompaniment=case, on=on, reason=reason
+    ),
+    "investigate": lambda actor, case, reason, on: workflow.accompaniment_investigate(
+        actor=actor, accompaniment=case, reason=reason
+    ),
+    "conclude": lambda actor, case, reason, on: workflow.accompaniment_conclude(
+        actor=actor, accompaniment=case, reason=reason
+    ),
+    "close": lambda actor, case, reason, on: workflow.accompaniment_close(
+        actor=actor, accompaniment=case, on=on, reason=reason
+    ),
+    "abandon": lambda actor, case, reason, on: workflow.accompaniment_abandon(
+        actor=actor, accompaniment=case, on=on, reason=reason
+    ),
+}
+
+
+@centre_member_required
+@require_POST
+def case_move(request, pk: int, move: str):
+    case = get_accompaniment_for_user(request.user, pk, write=True)
+    service = MOVE_SERVICES.get(move)
+    if service is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        # The date of a move is the day it is recorded: the workflow itself never reads the clock.
+        service(request.user, case, form.cleaned_data.get("reason", ""), timezone.localdate())
+    except CaseRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Étape enregistrée : {case.get_state_display()}.")
+    return redirect("web:case_detail", pk=case.pk)
+
+
+@centre_member_required
+@require_http_methods(["GET", "POST"])
+def session_create_view(request, pk: int):
+    case = get_accompaniment_for_user(request.user, pk, write=True)
+    show_private = can_read_private_notes(request.user, case)
+    form = SessionForm(request.POST or None, accompaniment=case, show_private=show_private)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_create(actor=request.user, accompaniment=case, data=form.cleaned_data)
+        except CaseRuleError as error:
+            report_rule_error(form, error)
+        else:
+            messages.success(request, "L'entretien est enregistré.")
+            return redirect("web:case_detail", pk=case.pk)
+    return render(request, "cases/session_form.html", {**case_context(request, case), "form": form, "session": None})
+
+
+@centre_member_required
+@require_http_methods(["GET", "POST"])
+def session_edit_view(request, pk: int, session_pk: int):
+    session = get_session_for_user(request.user, session_pk, write=True)
+    if session.accompaniment_id != pk:
+        raise Http404
+    case = session.accompaniment
+    show_private = can_read_private_notes(request.user, case)
+    form = SessionForm(
+        request.POST or None,
+        instance=session,
+        accompaniment=case,
+        show_private=show_private,
+        initial={"base_version": session.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        session.refresh_from_db()
+        try:
+            session_update(actor=request.user, session=session, data=data, base_version=data.pop("base_version") or 0)
+        except CaseRuleError as error:
+            report_rule_error(form, error)
+        else:
+            messages.success(request, "L'entretien est mis à jour.")
+            return redirect("web:case_detail", pk=case.pk)
+    return render(
+        request, "cases/session_form.html", {**case_context(request, case), "form": form, "session": session}
+    )
+
+
+@centre_member_required
+@require_http_methods(["GET", "POST"])
+def consent_create_view(request, pk: int):
+    case = get_accompaniment_for_user(request.user, pk, write=True)
+    initial = {"kind": request.GET.get("type", ConsentKind.BILAN_AGREEMENT), "given_on": timezone.localdate()}
+    form = ConsentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_record(actor=request.user, accompaniment=case, data=form.cleaned_data)
+        except CaseRuleError as error:
+            report_rule_error(form, error)
+        else:
+            messages.success(request, "Le consentement est enregistré.")
+            return redirect("web:case_detail", pk=case.pk)
+    return render(
+        request, "cases/consent_form.html", {**case_context(request, case), "form": form, "help": CONSENT_HELP}
+    )
+
+
+def _consent_action(request, pk: int, consent_pk: int, service, done: str):
+    consent = get_consent_for_user(request.user, consent_pk, write=True)
+    if consent.accompaniment_id != pk:
+        raise Http404
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez une date valide.")
+    else:
+        try:
+            service(actor=request.user, consent=consent, on=form.cleaned_data["on"])
+        except CaseRuleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    return redirect("web:case_detail", pk=pk)
+
+
+@centre_member_required
+@require_POST
+def consent_sign_view(request, pk: int, consent_pk: int):
+    return _consent_action(request, pk, consent_pk, consent_sign, "La signature est enregistrée.")
+
+
+@centre_member_required
+@require_POST
+def consent_withdraw_view(request, pk: int, consent_pk: int):
+    return _consent_action(request, pk, consent_pk, consent_withdraw, "Le retrait du consentement est enregistré.")
+
+
+@centre_member_required
+@require_POST
+def follow_up_view(request, pk: int):
+    case = get_accompaniment_for_user(request.user, pk, write=True)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez la date et la situation de la personne.")
+        return redirect("web:case_detail", pk=pk)
+    try:
+        follow_up_record(
+            actor=request.user,
+            accompaniment=case,
+            on=form.cleaned_data["done_on"],
+            outcome=form.cleaned_data["outcome"],
+        )
+    except CaseRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "L'entretien de suivi est enregistré.")
+    return redirect("web:case_detail", pk=pk)
+
+
+def ensure_open(case) -> None:
+    if case.state in {State.CLOSED, State.ABANDONED}:
+        raise PermissionDenied("Ce bilan est terminé : il ne se modifie plus.")
