@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install quality lint format lock migrate demo worker bench clean
+.PHONY: run test install quality lint format lock migrate referentials demo worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,11 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-demo: migrate
+referentials: migrate
+	$(BIN)/python manage.py import_rome --if-empty
+	$(BIN)/python manage.py import_tension --if-empty
+
+demo: referentials
 	$(BIN)/python manage.py load_demo
 
 run: demo

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from trajectoire.accounts.models import Centre, Membership, User
-from trajectoire.cases.models import Beneficiary
+from trajectoire.cases.models import Accompaniment, Beneficiary
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +33,14 @@ def test_load_demo_refuses_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="DEMO_MODE"):
         call_command("load_demo")
+
+
+def test_load_demo_adds_bilans_in_every_state_and_one_closed_with_a_validated_synthesis():
+    call_command("load_demo", "--quiet-logins")
+    call_command("load_demo", "--quiet-logins")
+    states = set(Accompaniment.objects.values_list("state", flat=True))
+    assert states == {"request", "preliminary", "investigation", "conclusion", "closed", "abandoned"}
+    closed = Accompaniment.objects.get(state="closed")
+    assert closed.synthesis.is_validated
+    assert closed.follow_up_on is not None
+    assert Accompaniment.objects.count() == 7

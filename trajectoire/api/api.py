@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from trajectoire.api.auth import API_AUTH
 from trajectoire.api.me import router as me_router
+from trajectoire.api.referentials import router as referentials_router
 
 api = NinjaAPI(
     title="Trajectoire API",
@@ -14,3 +15,4 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", me_router)
+api.add_router("/", referentials_router)

@@ -41,6 +41,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "trajectoire.accounts",
     "trajectoire.cases",
+    "trajectoire.referentials",
     "trajectoire.documents",
     "trajectoire.web",
     "django.contrib.admin",

@@ -5,6 +5,7 @@ from trajectoire.web.auth import views as auth
 from trajectoire.web.beneficiaries import views as beneficiaries
 from trajectoire.web.cases.urls import urlpatterns as case_urls
 from trajectoire.web.home import views as home
+from trajectoire.web.referentials import views as referentials
 
 app_name = "web"
 
@@ -27,6 +28,13 @@ urlpatterns = [
     path("beneficiaires/<int:pk>/modifier/", beneficiaries.beneficiary_edit, name="beneficiary_edit"),
     # Centre management
     path("centre/journal/", audit.audit_log, name="audit_log"),
+    # ROME referential
+    path("referentiel/", referentials.browse, name="referential_browse"),
+    path("referentiel/recherche/", referentials.search_view, name="referential_search"),
+    path("referentiel/domaines/<str:code>/", referentials.domain_detail, name="referential_domain"),
+    path("referentiel/metiers/<str:code>/", referentials.occupation_detail, name="referential_occupation"),
+    path("referentiel/competences/<int:ogr_code>/", referentials.skill_detail, name="referential_skill"),
+    path("referentiel/autocompletion/<str:source>/", referentials.autocomplete, name="referential_autocomplete"),
 ]
 
 urlpatterns += case_urls

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='centre',
-            name='follow_up_months',
-            field=models.PositiveSmallIntegerField(default=6, help_text="Entretien proposé après la clôture d'un bilan : bonne pratique, pas une obligation légale.", verbose_name="délai de l'entretien de suivi (mois)"),
+            model_name="centre",
+            name="follow_up_months",
+            field=models.PositiveSmallIntegerField(
+                default=6,
+                help_text="Entretien proposé après la clôture d'un bilan : bonne pratique, pas une obligation légale.",
+                verbose_name="délai de l'entretien de suivi (mois)",
+            ),
         ),
     ]

@@ -7,10 +7,12 @@ created when missing, so re-running `make run` keeps what users changed.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from trajectoire.accounts.enums import Role
 from trajectoire.accounts.models import Centre, User
 from trajectoire.accounts.services import membership_grant
+from trajectoire.cases.demo import load_demo_cases
 from trajectoire.cases.enums import EmploymentStatus
 from trajectoire.cases.models import Beneficiary
 
@@ -116,7 +118,8 @@ class Command(BaseCommand):
                 counsellor=staff[staff_index] if staff_index is not None else None,
             )
             created += 1
-        self.stdout.write(f"load_demo centres={len(centres)} beneficiaries_created={created}")
+        cases = load_demo_cases(timezone.localdate())
+        self.stdout.write(f"load_demo centres={len(centres)} beneficiaries_created={created} cases_created={cases}")
         if not quiet_logins:
             self.stdout.write(
                 "\nComptes de démonstration (mot de passe pour tous : "
