@@ -12,7 +12,7 @@ from django.core.management import get_commands
 from trajectoire.cases.models import Beneficiary
 
 ROOT = Path(__file__).resolve().parents[1]
-OUR_APPS = {"accounts", "cases", "web", "referentials"}
+OUR_APPS = {"accounts", "cases", "web", "referentials", "funding", "documents"}
 
 
 def _our_models():

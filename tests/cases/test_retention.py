@@ -32,7 +32,7 @@ def _every_text_in_the_database() -> str:
     chunks = []
     with connection.cursor() as cursor:
         for model in apps.get_models():
-            if model._meta.app_label not in {"accounts", "cases", "django_tasks_db"}:
+            if model._meta.app_label not in {"accounts", "cases", "funding", "django_tasks_db"}:
                 continue
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")
             chunks.extend(str(row) for row in cursor.fetchall())

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from trajectoire.api.auth import API_AUTH
 from trajectoire.api.me import router as me_router
 from trajectoire.api.referentials import router as referentials_router
+from trajectoire.api.schemes import router as schemes_router
 
 api = NinjaAPI(
     title="Trajectoire API",
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/", me_router)
 api.add_router("/", referentials_router)
+api.add_router("/", schemes_router)

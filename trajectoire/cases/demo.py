@@ -22,8 +22,10 @@ def _sessions(actor, case, start: date, phases: list[str], minutes: int = 120) -
         "investigation": "Exploration des intérêts et des compétences transférables ; enquêtes métiers à mener.",
         "conclusion": "Relecture des pistes et des étapes ; points d'appui et freins identifiés.",
     }
+    monday = start - timedelta(days=start.weekday())
     for index, phase in enumerate(phases):
-        day = start + timedelta(days=7 * index)
+        # Weekdays only, Monday to Thursday, one session a week.
+        day = max(start, monday + timedelta(days=7 * index + index % 4))
         session_create(
             actor=actor,
             accompaniment=case,

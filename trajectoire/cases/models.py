@@ -151,6 +151,12 @@ class Accompaniment(models.Model):
     planned_hours = models.DecimalField("heures prévues", max_digits=4, decimal_places=1, default=Decimal("24"))
     planned_start = models.DateField("début prévu", null=True, blank=True)
     planned_end = models.DateField("fin prévue", null=True, blank=True)
+    employment_area_code = models.CharField(
+        "bassin d'emploi visé",
+        max_length=10,
+        blank=True,
+        help_text="Bassin d'emploi (France Travail) où lire la tension des métiers envisagés.",
+    )
     state = models.CharField("étape", max_length=20, choices=State.choices, default=State.REQUEST, editable=False)
     started_on = models.DateField("commencé le", null=True, blank=True, editable=False)
     ended_on = models.DateField("terminé le", null=True, blank=True, editable=False)

@@ -10,7 +10,7 @@ Steps of `retention_apply`:
 1. nothing while the case is open;
 2. while a keeping consent runs (and within 3 years of the end), nothing is destroyed;
 3. otherwise the working documents go: session notes, experiences, skills profile, pistes, action plan,
-   synthesis history;
+   funding evaluations, synthesis history;
 4. the synthesis itself stays while a sharing consent runs (within 3 years), then goes too;
 5. a DestructionRecord and an audit event say what was destroyed and how many — never the content.
 """
@@ -50,6 +50,8 @@ def retention_apply(*, accompaniment: Accompaniment, on: date) -> DestructionRec
         counts["pistes"] = accompaniment.pistes.all().delete()[0]
         counts["compétences du profil"] = accompaniment.skills.all().delete()[0]
         counts["expériences"] = accompaniment.experiences.all().delete()[0]
+        # Funding evaluations hold the person's answers (some about health): working documents too.
+        counts["évaluations de financement"] = accompaniment.scheme_evaluations.all().delete()[0]
         synthesis = Synthesis.objects.filter(accompaniment=accompaniment).first()
         if synthesis is not None:
             counts["versions de la synthèse"] = synthesis.versions.all().delete()[0]

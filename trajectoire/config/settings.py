@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trajectoire.cases",
     "trajectoire.referentials",
     "trajectoire.documents",
+    "trajectoire.funding",
     "trajectoire.web",
     "django.contrib.admin",
     "django.contrib.auth",

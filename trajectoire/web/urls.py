@@ -4,6 +4,7 @@ from trajectoire.web.audit import views as audit
 from trajectoire.web.auth import views as auth
 from trajectoire.web.beneficiaries import views as beneficiaries
 from trajectoire.web.cases.urls import urlpatterns as case_urls
+from trajectoire.web.funding import views as funding
 from trajectoire.web.home import views as home
 from trajectoire.web.referentials import views as referentials
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("beneficiaires/<int:pk>/modifier/", beneficiaries.beneficiary_edit, name="beneficiary_edit"),
     # Centre management
     path("centre/journal/", audit.audit_log, name="audit_log"),
+    path("centre/regles/", funding.scheme_rules, name="scheme_rules"),
     # ROME referential
     path("referentiel/", referentials.browse, name="referential_browse"),
     path("referentiel/recherche/", referentials.search_view, name="referential_search"),

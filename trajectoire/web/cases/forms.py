@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from trajectoire.accounts.models import Centre, User
 from trajectoire.cases.enums import PHASE_STATES, ConsentKind, FollowUpOutcome, PisteDecision
 from trajectoire.cases.models import Accompaniment, ActionStep, Consent, Experience, Session, Synthesis
+from trajectoire.referentials.models import EmploymentArea, JobTitle
 from trajectoire.web.forms import BootstrapMixin
+from trajectoire.web.referentials.forms import SkillField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -145,11 +147,28 @@ class ExperienceForm(BootstrapMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job_title"].required = False
+        self.fields["job_title"].label = "Intitulé du poste tel que la personne le dit"
+        self.fields["job_title"].help_text = "Facultatif si vous avez choisi une appellation du référentiel."
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("started_on"), cleaned.get("ended_on")
         if start and end and end < start:
             self.add_error("ended_on", "La fin doit suivre le début.")
+        code = (cleaned.get("job_title_code") or "").strip()
+        job_title = JobTitle.objects.filter(ogr_code=int(code)).first() if code.isdigit() else None
+        if code and job_title is None:
+            self.add_error(
+                "job_title", "Cette appellation n'existe pas dans le référentiel : choisissez-la dans la liste."
+            )
+        if not cleaned.get("job_title"):
+            if job_title is None:
+                self.add_error("job_title", "Indiquez le poste occupé (ou choisissez une appellation du référentiel).")
+            else:
+                cleaned["job_title"] = job_title.label
         return cleaned
 
 
@@ -201,3 +220,22 @@ CONSENT_HELP = {
     ConsentKind.DOCUMENT_KEEPING: "Conservation après la fin, pour le suivi : 3 ans au plus (R6313-7).",
     ConsentKind.DATA_PROCESSING: "Information et accord sur le traitement des données de l'accompagnement.",
 }
+
+
+class DeclareSkillForm(forms.Form):
+    skill = SkillField(label="Compétence déclarée par la personne")
+
+
+class AreaForm(BootstrapMixin, forms.Form):
+    area = forms.ModelChoiceField(
+        label="Bassin d'emploi de la personne",
+        queryset=EmploymentArea.objects.none(),
+        required=False,
+        empty_label="— choisir —",
+        help_text="Pour afficher la tension de recrutement (données 2021) des métiers proposés.",
+    )
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas.order_by("label")
+        self.fields["area"].to_field_name = "code"

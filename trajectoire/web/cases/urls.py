@@ -1,6 +1,7 @@
 from django.urls import path
 
-from trajectoire.web.cases import caseload_views, synthesis_views, views
+from trajectoire.web.cases import caseload_views, profile_views, synthesis_views, views
+from trajectoire.web.funding import views as funding
 
 urlpatterns = [
     path("beneficiaires/<int:beneficiary_pk>/bilan/nouveau/", views.case_create, name="case_create"),
@@ -31,6 +32,36 @@ urlpatterns = [
     ),
     path("accompagnements/<int:pk>/synthese/pdf/", synthesis_views.synthesis_pdf_view, name="synthesis_pdf"),
     path("ma-synthese/<str:token>/", synthesis_views.synthesis_person_view, name="synthesis_person"),
+    path("accompagnements/<int:pk>/profil/", profile_views.profile, name="case_profile"),
+    path(
+        "accompagnements/<int:pk>/experiences/<int:experience_pk>/analyse/",
+        profile_views.experience_analyse_view,
+        name="experience_analyse",
+    ),
+    path(
+        "accompagnements/<int:pk>/competences/<int:skill_pk>/<slug:verdict>/",
+        profile_views.skill_decide_view,
+        name="skill_decide",
+    ),
+    path("accompagnements/<int:pk>/competences/ajout/", profile_views.skill_declare_view, name="skill_declare"),
+    path("accompagnements/<int:pk>/pistes/", profile_views.pistes, name="case_pistes"),
+    path(
+        "accompagnements/<int:pk>/pistes/<int:piste_pk>/decision/",
+        profile_views.piste_decide_view,
+        name="piste_decide",
+    ),
+    path("accompagnements/<int:pk>/plan/", profile_views.action_step_create_view, name="action_step_create"),
+    path(
+        "accompagnements/<int:pk>/plan/<int:step_pk>/suppression/",
+        profile_views.action_step_delete_view,
+        name="action_step_delete",
+    ),
+    path("accompagnements/<int:pk>/financement/", funding.case_funding, name="case_funding"),
+    path(
+        "accompagnements/<int:pk>/financement/<int:evaluation_pk>/",
+        funding.case_funding_evaluation,
+        name="case_funding_evaluation",
+    ),
     path("agenda/", caseload_views.calendar_week, name="calendar"),
     path("centre/accompagnements/", caseload_views.centre_cases, name="centre_cases"),
     path("centre/accompagnements/export.csv", caseload_views.centre_cases_csv, name="centre_cases_csv"),

@@ -1,0 +1,77 @@
+"""The funnel of stored evaluations, and the house conventions applied to the funding app."""
+
+import importlib
+import re
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from tests.factories import AccompanimentFactory, BeneficiaryFactory, CentreFactory, UserFactory, counsellor, manager
+from trajectoire.funding.access import get_scheme_evaluation_for_user
+from trajectoire.funding.models import SchemeEvaluation
+from trajectoire.funding.services import scheme_evaluation_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    centre = CentreFactory()
+    owner = counsellor(centre)
+    case = AccompanimentFactory(beneficiary=BeneficiaryFactory(centre=centre, counsellor=owner), counsellor=owner)
+    record = scheme_evaluation_create(
+        actor=owner, accompaniment=case, facts={"status": "salarie_prive"}, on=date(2026, 3, 2)
+    )
+    return {
+        "record": record,
+        "owner": owner,
+        "manager": manager(centre),
+        "colleague": counsellor(centre),
+        "other_centre": counsellor(CentreFactory()),
+        "analyst": UserFactory(is_network_analyst=True),
+    }
+
+
+@pytest.mark.parametrize("who", ["owner", "manager"])
+def test_the_case_counsellor_and_the_manager_read_and_write(world, who):
+    record = world["record"]
+    assert get_scheme_evaluation_for_user(world[who], record.pk) == record
+    assert get_scheme_evaluation_for_user(world[who], record.pk, write=True) == record
+    assert list(SchemeEvaluation.objects.visible_to(world[who])) == [record]
+
+
+@pytest.mark.parametrize("who", ["colleague", "other_centre", "analyst"])
+def test_anyone_else_gets_404(world, who):
+    with pytest.raises(Http404):
+        get_scheme_evaluation_for_user(world[who], world["record"].pk)
+    assert not SchemeEvaluation.objects.visible_to(world[who]).exists()
+
+
+def test_a_co_counsellor_reads_it_too(world):
+    helper = counsellor(world["record"].accompaniment.centre)
+    world["record"].accompaniment.co_counsellors.add(helper)
+    assert get_scheme_evaluation_for_user(helper, world["record"].pk, write=True) == world["record"]
+
+
+def test_a_reader_who_may_not_write_gets_403(world, monkeypatch):
+    monkeypatch.setattr("trajectoire.funding.access.can_write_accompaniment", lambda user, case: False)
+    assert get_scheme_evaluation_for_user(world["owner"], world["record"].pk)
+    with pytest.raises(PermissionDenied):
+        get_scheme_evaluation_for_user(world["owner"], world["record"].pk, write=True)
+
+
+def test_every_funding_model_with_personal_data_has_its_funnel_and_lower_case_names():
+    # The same conventions as tests/test_consistency.py, for this app.
+    for model in apps.get_app_config("funding").get_models():
+        assert model.PERSONAL_DATA is True
+        access = importlib.import_module("trajectoire.funding.access")
+        funnel = "get_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower() + "_for_user"
+        assert callable(getattr(access, funnel, None)), funnel
+        assert hasattr(model.objects.all(), "visible_to")
+        assert str(model._meta.verbose_name).islower()
+        for field in model._meta.fields:
+            if not field.auto_created:
+                assert str(field.verbose_name)[0].islower(), field.name
