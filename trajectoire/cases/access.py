@@ -65,7 +65,7 @@ def get_accompaniment_for_user(user: User, pk: int, *, write: bool = False) -> A
     return accompaniment
 
 
-def _case_child_funnel(model, path: str = "accompaniment"):
+def case_child_funnel(model, path: str = "accompaniment"):
     """Funnel of a model that hangs off an accompaniment: seen when the accompaniment is seen,
     written when the accompaniment may be written."""
 
@@ -84,11 +84,11 @@ def _case_child_funnel(model, path: str = "accompaniment"):
     return funnel
 
 
-get_session_for_user = _case_child_funnel(Session)
-get_consent_for_user = _case_child_funnel(Consent)
-get_synthesis_for_user = _case_child_funnel(Synthesis)
-get_synthesis_version_for_user = _case_child_funnel(SynthesisVersion, "synthesis__accompaniment")
-get_experience_for_user = _case_child_funnel(Experience)
-get_profile_skill_for_user = _case_child_funnel(ProfileSkill)
-get_piste_for_user = _case_child_funnel(Piste)
-get_action_step_for_user = _case_child_funnel(ActionStep)
+get_session_for_user = case_child_funnel(Session)
+get_consent_for_user = case_child_funnel(Consent)
+get_synthesis_for_user = case_child_funnel(Synthesis)
+get_synthesis_version_for_user = case_child_funnel(SynthesisVersion, "synthesis__accompaniment")
+get_experience_for_user = case_child_funnel(Experience)
+get_profile_skill_for_user = case_child_funnel(ProfileSkill)
+get_piste_for_user = case_child_funnel(Piste)
+get_action_step_for_user = case_child_funnel(ActionStep)

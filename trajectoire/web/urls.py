@@ -3,6 +3,7 @@ from django.urls import path
 from trajectoire.web.audit import views as audit
 from trajectoire.web.auth import views as auth
 from trajectoire.web.beneficiaries import views as beneficiaries
+from trajectoire.web.explore import views as explore
 from trajectoire.web.cases.urls import urlpatterns as case_urls
 from trajectoire.web.funding import views as funding
 from trajectoire.web.home import views as home
@@ -27,6 +28,7 @@ urlpatterns = [
     path("beneficiaires/nouveau/", beneficiaries.beneficiary_create_view, name="beneficiary_create"),
     path("beneficiaires/<int:pk>/", beneficiaries.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaires/<int:pk>/modifier/", beneficiaries.beneficiary_edit, name="beneficiary_edit"),
+    path("explorer/", explore.explore, name="explore"),
     # Centre management
     path("centre/journal/", audit.audit_log, name="audit_log"),
     path("centre/regles/", funding.scheme_rules, name="scheme_rules"),

@@ -12,7 +12,7 @@ from trajectoire.cases.access import (
     get_piste_for_user,
     get_profile_skill_for_user,
 )
-from trajectoire.cases.engine import get_engine
+from trajectoire.engines import get_engine
 from trajectoire.cases.enums import PisteDecision, SuggestionStatus
 from trajectoire.cases.errors import CaseRuleError
 from trajectoire.cases.profile import (

@@ -1,4 +1,4 @@
-"""The matching engine, loaded once per process and shared by every request (it takes ~2 s)."""
+"""Process-wide instances of the pure engines: loaded once per process, shared by every request."""
 
 from functools import lru_cache
 
