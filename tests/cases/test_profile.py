@@ -33,9 +33,9 @@ class StandInEngine:
     def __init__(self, skills, suggestions):
         self.skills, self.suggestions, self.asked = skills, suggestions, []
 
-    def extract(self, text, top):
+    def extract(self, text, top=5, top_skills=10):
         self.asked.append(("extract", text))
-        return SimpleNamespace(to_dict=lambda: {"id": None, "occupations": [], "skills": self.skills[:top]})
+        return SimpleNamespace(to_dict=lambda: {"id": None, "occupations": [], "skills": self.skills[:top_skills]})
 
     def recommend(self, profile, top):
         self.asked.append(("recommend", profile))

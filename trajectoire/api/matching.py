@@ -15,6 +15,7 @@ class ExtractIn(Schema):
     id: str | None = None
     text: str = Field(max_length=MAX_TEXT)
     top: int = Field(default=5, ge=1, le=50)
+    top_skills: int = Field(default=10, ge=1, le=100)
 
 
 class RecommendIn(Schema):
@@ -29,7 +30,7 @@ class RecommendIn(Schema):
 @router.post("/matching/extract", summary="Texte d'expérience → métiers et compétences ROME, avec leurs indices")
 def extract(request, payload: ExtractIn) -> dict:
     try:
-        result = get_engine().extract(payload.text, top=payload.top).to_dict()
+        result = get_engine().extract(payload.text, top=payload.top, top_skills=payload.top_skills).to_dict()
     except ValueError as error:
         raise HttpError(422, str(error))
     return {"id": payload.id, **{k: v for k, v in result.items() if k != "id"}}

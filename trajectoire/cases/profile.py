@@ -50,7 +50,7 @@ def experience_analyse(*, actor: User, experience: Experience, engine) -> list[P
     text = " ".join(part for part in (experience.job_title, experience.description) if part).strip()
     if not text:
         raise CaseRuleError("Décrivez d'abord l'expérience : l'analyse part du récit de la personne.")
-    result = engine.extract(text, top=EXTRACTED_SKILLS_PER_EXPERIENCE).to_dict()
+    result = engine.extract(text, top=5, top_skills=EXTRACTED_SKILLS_PER_EXPERIENCE).to_dict()
     known = set(accompaniment.skills.values_list("code_ogr", flat=True))
     codes = [s["code_ogr"] for s in result["skills"] if s["code_ogr"] not in known]
     labels = {str(s.ogr_code): s.label for s in Skill.objects.filter(ogr_code__in=[int(c) for c in codes])}
