@@ -3,8 +3,8 @@ from django.urls import path
 from trajectoire.web.audit import views as audit
 from trajectoire.web.auth import views as auth
 from trajectoire.web.beneficiaries import views as beneficiaries
-from trajectoire.web.explore import views as explore
 from trajectoire.web.cases.urls import urlpatterns as case_urls
+from trajectoire.web.explore import views as explore
 from trajectoire.web.funding import views as funding
 from trajectoire.web.home import views as home
 from trajectoire.web.referentials import views as referentials

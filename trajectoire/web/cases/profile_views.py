@@ -12,7 +12,6 @@ from trajectoire.cases.access import (
     get_piste_for_user,
     get_profile_skill_for_user,
 )
-from trajectoire.engines import get_engine
 from trajectoire.cases.enums import PisteDecision, SuggestionStatus
 from trajectoire.cases.errors import CaseRuleError
 from trajectoire.cases.profile import (
@@ -26,6 +25,7 @@ from trajectoire.cases.profile import (
     skill_decide,
     skill_declare,
 )
+from trajectoire.engines import get_engine
 from trajectoire.referentials.models import EmploymentArea
 from trajectoire.web.cases.forms import ActionStepForm, AreaForm, DeclareSkillForm, ExperienceForm, PisteDecisionForm
 from trajectoire.web.cases.views import case_context, report_rule_error

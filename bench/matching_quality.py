@@ -1,0 +1,143 @@
+"""Quality of the matching engine: transition suggestions and text extraction. One command:
+
+    .venv/bin/python bench/matching_quality.py [--data-dir DIR] [--folds 5] [--seed 42]
+
+1. Transitions. ROME's expert mobility links are the ground truth. 5-fold cross-validation over the
+   occupations (fixed seed): for each fold, the engine is rebuilt without the mobility rows whose SOURCE is in
+   the fold (`Engine.without_mobility_from`), so it never sees the links it is asked to find; it may still use
+   the links of the other occupations, including those pointing to the evaluated one. Profile = the
+   occupation's own coherence items + the occupation as current occupation. Targets = its hidden mobility
+   targets. Metrics: recall@10 (share of the targets found in the first 10), precision@1, MRR and nDCG@10
+   (binary gains), averaged over occupations; rankings are cut at 200 (a target beyond counts as not found).
+   Baseline: TF-IDF cosine between the occupation's items and every other occupation's items.
+   Bar: recall@10 >= 0.45.
+2. Extraction. bench/data/extraction_eval.jsonl holds realistic French accounts of past work written for this
+   purpose (not ROME texts), each with the ROME codes a counsellor would accept. top-k accuracy: one of the
+   accepted codes is among the first k occupations. Skill precision@10: share of the first 10 skills returned
+   (fewer if fewer are returned; 0 when none) that belong to the coherence items of an accepted occupation.
+   Weights were tuned on the `dev` split only; `test` is reported apart. Bars: top-5 >= 90 %, top-1 >= 75 %.
+"""
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from trajectoire.matching import Engine  # noqa: E402
+
+EVAL_SET = Path(__file__).resolve().parent / "data" / "extraction_eval.jsonl"
+BAR_RECALL10 = 0.45
+BAR_TOP5 = 0.90
+BAR_TOP1 = 0.75
+
+
+def metrics(ranked: list[str], targets: set[str]) -> tuple[float, float, float, float]:
+    top10 = ranked[:10]
+    hits = [c in targets for c in top10]
+    recall = sum(hits) / len(targets)
+    p1 = float(bool(hits) and hits[0])
+    rr = 0.0
+    for pos, code in enumerate(ranked, start=1):
+        if code in targets:
+            rr = 1.0 / pos
+            break
+    dcg = sum(1 / math.log2(i + 2) for i, h in enumerate(hits) if h)
+    idcg = sum(1 / math.log2(i + 2) for i in range(min(10, len(targets))))
+    return recall, p1, rr, dcg / idcg
+
+
+def baseline_ranking(engine: Engine, source: str) -> list[str]:
+    """TF-IDF cosine over all coherence items (the issue's plain baseline)."""
+    i = engine.index[source]
+    sims = np.asarray(engine.item_matrix @ engine.item_matrix[i].T.toarray().ravel()).ravel()
+    sims[i] = -np.inf
+    order = np.lexsort((np.arange(len(sims)), -sims))[:200]
+    return [engine.codes[j] for j in order]
+
+
+def evaluate_transitions(engine: Engine, folds: int, seed: int) -> dict[str, np.ndarray]:
+    targets: dict[str, set[str]] = {}
+    for src, dst, _ in engine.data.mobility:
+        if src in engine.index and dst in engine.index and src != dst:
+            targets.setdefault(src, set()).add(dst)
+    sources = sorted(targets)
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(len(sources))
+    scores = {"engine": [], "baseline": []}
+    for k in range(folds):
+        fold = {sources[j] for j in perm[k::folds]}
+        view = engine.without_mobility_from(fold)
+        # Leakage guard: the view must not hold any link leaving the fold.
+        assert all(view.recommender.M[view.index[s]].nnz == 0 for s in fold)
+        for src in sorted(fold):
+            items = [view.item_codes[j] for j in view.coherence[view.index[src]].indices]
+            ranked = [c for c, _ in view.rank({"skills": items, "current_occupations": [src]}, top=200)]
+            scores["engine"].append(metrics(ranked, targets[src]))
+            scores["baseline"].append(metrics(baseline_ranking(view, src), targets[src]))
+    return {name: np.array(rows).mean(0) for name, rows in scores.items()}
+
+
+def evaluate_extraction(engine: Engine) -> dict[str, tuple[int, float, float, float]]:
+    rows = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    coherence: dict[str, set[str]] = {}
+    for code, ogr, _ in engine.data.coherence:
+        coherence.setdefault(code, set()).add(ogr)
+    out = {}
+    for split in ("dev", "test", "all"):
+        chosen = [r for r in rows if split == "all" or r["split"] == split]
+        t1 = t5 = 0
+        precisions = []
+        for r in chosen:
+            result = engine.extract(r["text"], top=5)
+            codes = [o.code_rome for o in result.occupations]
+            accepted = set(r["accepted"])
+            t1 += bool(codes) and codes[0] in accepted
+            t5 += bool(accepted & set(codes))
+            good = set().union(*(coherence.get(c, set()) for c in accepted))
+            skills = [s.code_ogr for s in result.skills[:10]]
+            precisions.append(sum(s in good for s in skills) / len(skills) if skills else 0.0)
+        n = len(chosen)
+        out[split] = (n, t1 / n, t5 / n, float(np.mean(precisions)))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    engine = Engine.from_dir(args.data_dir)
+    print(f"ROME v{engine.version}: {len(engine.codes)} occupations, {len(engine.data.mobility)} mobility links")
+    print()
+    res = evaluate_transitions(engine, args.folds, args.seed)
+    print(f"Transitions ({args.folds}-fold CV, seed {args.seed}, links of evaluated sources hidden)")
+    print(f"{'method':<34} {'recall@10':>9} {'P@1':>7} {'MRR':>7} {'nDCG@10':>8}")
+    for name, label in (("baseline", "TF-IDF cosine baseline"), ("engine", "engine (content + learned mobility)")):
+        r, p1, mrr, ndcg = res[name]
+        print(f"{label:<34} {r:>9.3f} {p1:>7.3f} {mrr:>7.3f} {ndcg:>8.3f}")
+    ok_rec = res["engine"][0] >= BAR_RECALL10
+    print(f"bar recall@10 >= {BAR_RECALL10}: {'OK' if ok_rec else 'NOT MET'}")
+    print()
+    ext = evaluate_extraction(engine)
+    print(f"Extraction ({EVAL_SET.name})")
+    print(f"{'split':<6} {'texts':>5} {'top-1':>7} {'top-5':>7} {'skill P@10':>10}")
+    for split, (n, t1, t5, sp10) in ext.items():
+        print(f"{split:<6} {n:>5} {t1:>7.1%} {t5:>7.1%} {sp10:>10.1%}")
+    _, t1, t5, _ = ext["all"]
+    ok_ext = t5 >= BAR_TOP5 and t1 >= BAR_TOP1
+    print(f"bars top-5 >= {BAR_TOP5:.0%}, top-1 >= {BAR_TOP1:.0%}: {'OK' if ok_ext else 'NOT MET'}")
+    print(f"\n(total {time.perf_counter() - start:.1f} s)")
+    return 0 if ok_rec and ok_ext else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

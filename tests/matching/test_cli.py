@@ -1,0 +1,87 @@
+import io
+import json
+import subprocess
+import sys
+
+from trajectoire.matching.cli import main
+from trajectoire.matching.loader import repo_root
+
+
+def run(engine, argv, stdin=""):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, stdout=out, stderr=err, stdin=io.StringIO(stdin), engine=engine)
+    return code, [json.loads(line) for line in out.getvalue().splitlines()], err.getvalue()
+
+
+def test_extract_writes_one_line_per_input_line_in_order(engine):
+    lines = [{"id": f"t{i}", "text": t} for i, t in enumerate(["cariste", "", "aide-soignante", "comptable"])]
+    code, out, err = run(engine, ["extract", "--texts", "-", "--top", "2"], "\n".join(map(json.dumps, lines)))
+    assert code == 0, err
+    assert [o["id"] for o in out] == ["t0", "t1", "t2", "t3"]
+    assert out[1] == {"id": "t1", "occupations": [], "skills": []}
+    assert out[0]["occupations"][0]["code_rome"] == "N1101"
+    assert len(out[2]["occupations"]) == 2
+
+
+def test_recommend_reads_a_file_and_reports_unknown_codes(engine, tmp_path):
+    path = tmp_path / "profiles.jsonl"
+    rows = [
+        {"id": "p1", "skills": ["unknown-code"], "current_occupations": ["J1501"], "riasec": "SA"},
+        {"id": "p2", "skills": []},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    code, out, err = run(engine, ["recommend", "--profiles", str(path), "--top", "3"])
+    assert code == 0
+    assert [o["id"] for o in out] == ["p1", "p2"]
+    assert len(out[0]["suggestions"]) == 3
+    assert out[1]["suggestions"] == []
+    assert "unknown-code" in err and "ligne 1" in err
+
+
+def test_unreadable_json_line_names_the_line_and_fails(engine):
+    stdin = '{"id": "a", "text": "serveur"}\n{"id": "b", "text": \n'
+    code, out, err = run(engine, ["extract", "--texts", "-"], stdin)
+    assert code == 2
+    assert len(out) == 1
+    assert "ligne 2" in err and "line 2" in err
+    assert "Traceback" not in err
+
+
+def test_wrong_shapes_fail_clearly(engine):
+    for command, stdin, needle in [
+        ("extract", '["a list"]\n', "objet JSON"),
+        ("extract", '{"id": 1, "text": 42}\n', "text"),
+        ("recommend", '{"id": 1, "skills": "J1501"}\n', "skills"),
+        ("recommend", '{"id": 1, "skills": [], "gender": "F"}\n', "gender"),
+    ]:
+        flag = "--texts" if command == "extract" else "--profiles"
+        code, _, err = run(engine, [command, flag, "-"], stdin)
+        assert code == 2 and needle in err and "Traceback" not in err
+
+
+def test_missing_input_file_and_bad_options(engine, tmp_path):
+    code, _, err = run(engine, ["extract", "--texts", str(tmp_path / "none.jsonl")])
+    assert code == 2 and "fichier illisible" in err
+    code, _, err = run(engine, ["extract", "--texts", "-", "--top", "-1"])
+    assert code == 2
+    assert run(engine, ["nope"])[0] == 2
+
+
+def test_bad_data_dir_is_reported_without_traceback(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["extract", "--texts", "-", "--data-dir", str(tmp_path)], stdout=out, stderr=err, stdin=io.StringIO())
+    assert code == 3 and "manquants" in err.getvalue()
+
+
+def test_module_entry_point_runs_end_to_end():
+    proc = subprocess.run(
+        [sys.executable, "-m", "trajectoire.matching", "extract", "--texts", "-", "--top", "1"],
+        input='{"id": "x", "text": "boulangère"}\nnot json\n',
+        capture_output=True,
+        text=True,
+        cwd=repo_root(),
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout.splitlines()[0])["occupations"][0]["code_rome"] == "D1102"
+    assert "ligne 2" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,5 @@
+import sys
+
+from trajectoire.matching.cli import main
+
+sys.exit(main())

@@ -1,0 +1,163 @@
+"""Command line: JSON lines in, JSON lines out, one output line per input line, in the same order.
+
+    python -m trajectoire.matching recommend [--data-dir DIR] --profiles FILE.jsonl [--top 10]
+    python -m trajectoire.matching extract   [--data-dir DIR] --texts FILE.jsonl [--top 5]
+
+`-` reads standard input. Errors go to standard error in French then English, with the line number, and the
+exit status is non-zero; no traceback is ever shown. Choices:
+- an unreadable JSON line, a line that is not an object, a missing or non-string text, a malformed profile:
+  the command stops at that line (exit status 2) after writing the lines before it;
+- unknown skill or occupation codes in a profile: reported on standard error and ignored (exit status 0),
+  because a referential update can retire codes that older profiles still hold;
+- an empty text or a profile with no known code: an empty result, which is the honest answer.
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from trajectoire.matching.loader import DataError
+
+EXIT_BAD_INPUT = 2
+EXIT_BAD_DATA = 3
+MAX_LINE_CHARS = 1_000_000
+
+
+class InputError(Exception):
+    pass
+
+
+def _lines(stream: TextIO) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(stream, start=1):
+        if line.strip():
+            yield number, line
+
+
+def _parse(number: int, line: str) -> dict:
+    if len(line) > MAX_LINE_CHARS:
+        raise InputError(f"ligne {number} : trop longue / line {number}: too long (max {MAX_LINE_CHARS} characters)")
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nesting too deep"
+        raise InputError(f"ligne {number} : JSON illisible / line {number}: unreadable JSON ({msg})") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"ligne {number} : un objet JSON est attendu / line {number}: a JSON object is expected")
+    return obj
+
+
+def _open(path: str) -> TextIO:
+    try:
+        return open(path, encoding="utf-8")  # closed by the caller (with-block in main)
+    except OSError as exc:
+        raise InputError(f"fichier illisible : {path} / cannot read file: {path} ({exc.strerror})") from None
+
+
+def _run_extract(engine, stream: TextIO, out: TextIO, top: int) -> None:
+    for number, line in _lines(stream):
+        obj = _parse(number, line)
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise InputError(
+                f"ligne {number} : « text » doit être une chaîne / line {number}: 'text' must be a string"
+            )
+        result = {"id": obj.get("id"), **engine.extract(text, top=top).to_dict()}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+def _run_recommend(engine, stream: TextIO, out: TextIO, err: TextIO, top: int) -> None:
+    from trajectoire.matching.engine import Profile, ProfileError
+
+    for number, line in _lines(stream):
+        obj = _parse(number, line)
+        ident = obj.pop("id", None)
+        try:
+            profile = Profile.from_mapping(obj)
+        except ProfileError as exc:
+            raise InputError(f"ligne {number} : {exc} / line {number}") from None
+        result = engine.recommend(profile, top=top)
+        if result.unknown_codes:
+            codes = ", ".join(result.unknown_codes[:20]) + (" ..." if len(result.unknown_codes) > 20 else "")
+            err.write(f"ligne {number} : codes inconnus ignorés / line {number}: unknown codes ignored: {codes}\n")
+        out.write(json.dumps({"id": ident, **result.to_dict()}, ensure_ascii=False) + "\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m trajectoire.matching",
+        description="Moteur de correspondance ROME (JSON lines) / ROME matching engine (JSON lines).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("recommend", help="pistes de transition / transition suggestions")
+    rec.add_argument("--profiles", required=True, help="fichier JSONL de profils, - pour l'entrée standard")
+    rec.add_argument("--top", type=int, default=10)
+    rec.add_argument("--data-dir", default=None, help="dossier ROME (défaut : données livrées)")
+    ext = sub.add_parser("extract", help="compétences et métiers d'un texte / skills and occupations of a text")
+    ext.add_argument("--texts", required=True, help="fichier JSONL de textes, - pour l'entrée standard")
+    ext.add_argument("--top", type=int, default=5)
+    ext.add_argument("--data-dir", default=None, help="dossier ROME (défaut : données livrées)")
+    return parser
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
+    engine=None,
+) -> int:
+    """Run the command; `engine` lets tests and batch callers reuse an already loaded engine."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its usage message
+        return int(exc.code or 0)
+    if not 0 <= args.top <= 200:
+        err.write("--top doit être entre 0 et 200 / --top must be between 0 and 200\n")
+        return EXIT_BAD_INPUT
+    from trajectoire.matching.engine import Engine
+
+    source = args.profiles if args.command == "recommend" else args.texts
+    try:
+        stream = (stdin or sys.stdin) if source == "-" else _open(source)
+    except InputError as exc:
+        err.write(f"{exc}\n")
+        return EXIT_BAD_INPUT
+    if engine is None:
+        try:
+            engine = Engine.from_dir(args.data_dir)
+        except (DataError, OSError, UnicodeDecodeError, ValueError) as exc:
+            err.write(f"données ROME illisibles / unreadable ROME data: {exc}\n")
+            return EXIT_BAD_DATA
+    try:
+        with _NoClose(stream) if source == "-" else stream as s:
+            if args.command == "recommend":
+                _run_recommend(engine, s, out, err, args.top)
+            else:
+                _run_extract(engine, s, out, args.top)
+    except InputError as exc:
+        err.write(f"{exc}\n")
+        return EXIT_BAD_INPUT
+    except UnicodeDecodeError:
+        err.write("entrée non UTF-8 / input is not UTF-8\n")
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return 0
+    out.flush()
+    return 0
+
+
+class _NoClose:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __enter__(self) -> TextIO:
+        return self.stream
+
+    def __exit__(self, *exc) -> None:
+        return None
