@@ -60,3 +60,9 @@ def test_create_api_token_command_prints_a_working_token(client, user, capsys):
     call_command("create_api_token", "--email", user.email)
     token = capsys.readouterr().out.strip()
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_with_2fa_required_a_session_without_its_second_factor_cannot_use_the_api(client, user, settings):
+    settings.REQUIRE_2FA = True
+    client.force_login(user)
+    assert client.get("/api/v1/me").status_code == 401

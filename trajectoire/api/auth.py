@@ -1,6 +1,20 @@
-from ninja.security import HttpBearer, django_auth
+from django.conf import settings
+from ninja.security import HttpBearer, SessionAuth
 
 from trajectoire.accounts.services import api_token_authenticate
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The page session, only once its second factor is passed when REQUIRE_2FA is on: a password
+    alone must not open the API any more than it opens the pages."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        if settings.REQUIRE_2FA and not user.is_verified():
+            return None
+        return user
 
 
 class TokenAuth(HttpBearer):
@@ -15,4 +29,4 @@ class TokenAuth(HttpBearer):
 
 
 # Session first (pages calling the API with htmx), then bearer tokens (scripts, other systems).
-API_AUTH = [django_auth, TokenAuth()]
+API_AUTH = [VerifiedSessionAuth(), TokenAuth()]
