@@ -19,17 +19,18 @@ PUBLIC = {
     "logout",
 }
 # Reference data pages carry no personal data: the network analyst may read them.
-ANALYST_ALLOWED = {"home", "otp_setup", "otp_verify", "switch_centre"} | {
-    name
-    for name in (
-        "referential_browse",
-        "referential_search",
-        "referential_domain",
-        "referential_occupation",
-        "referential_skill",
-        "referential_autocomplete",
-        "scheme_rules",
-    )
+ANALYST_ALLOWED = {
+    "home",
+    "otp_setup",
+    "otp_verify",
+    "switch_centre",
+    "referential_browse",
+    "referential_search",
+    "referential_domain",
+    "referential_occupation",
+    "referential_skill",
+    "referential_autocomplete",
+    "scheme_rules",
 }
 
 

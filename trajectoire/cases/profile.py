@@ -53,7 +53,7 @@ def experience_analyse(*, actor: User, experience: Experience, engine) -> list[P
     result = engine.extract(text, top=5, top_skills=EXTRACTED_SKILLS_PER_EXPERIENCE).to_dict()
     known = set(accompaniment.skills.values_list("code_ogr", flat=True))
     codes = [s["code_ogr"] for s in result["skills"] if s["code_ogr"] not in known]
-    labels = {str(s.ogr_code): s.label for s in Skill.objects.filter(ogr_code__in=[int(c) for c in codes])}
+    labels = Skill.objects.labels_by_code(codes)
     created = []
     for suggestion in result["skills"]:
         code = suggestion["code_ogr"]
@@ -114,12 +114,8 @@ def current_occupations(accompaniment: Accompaniment) -> list[str]:
     )
 
 
-def _labels(codes: list[str]) -> dict[str, str]:
-    numeric = [int(c) for c in codes if str(c).isdigit()]
-    return {str(s.ogr_code): s.label for s in Skill.objects.filter(ogr_code__in=numeric)}
-
-
-def _skill_list(items, labels: dict[str, str]) -> list[dict[str, str]]:
+def labelled_skills(items, labels: dict[str, str]) -> list[dict[str, str]]:
+    """The engine's shared or missing skills (codes, or dicts with a code) as {code_ogr, label}."""
     out = []
     for item in items:
         code = str(item["code_ogr"] if isinstance(item, dict) else item)
@@ -171,7 +167,7 @@ def pistes_compute(*, actor: User, accompaniment: Accompaniment, engine, area_co
     all_codes = [
         str(c) for s in suggestions for c in (*s["shared_skills"], *s["missing_skills"]) if not isinstance(c, dict)
     ]
-    labels = _labels(all_codes)
+    labels = Skill.objects.labels_by_code(all_codes)
     pistes = []
     for suggestion in suggestions:
         code = suggestion["code_rome"]
@@ -184,8 +180,8 @@ def pistes_compute(*, actor: User, accompaniment: Accompaniment, engine, area_co
                 label=occupations.get(code, code),
                 score=float(suggestion["score"]),
                 explanation=suggestion.get("explanation", ""),
-                shared_skills=_skill_list(suggestion["shared_skills"], labels),
-                missing_skills=_skill_list(suggestion["missing_skills"], labels),
+                shared_skills=labelled_skills(suggestion["shared_skills"], labels),
+                missing_skills=labelled_skills(suggestion["missing_skills"], labels),
                 is_mobility=bool(suggestion.get("mobility")),
                 tension=tension_for(code, area_code),
             )

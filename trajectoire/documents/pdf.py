@@ -1,5 +1,7 @@
 """PDF rendering with WeasyPrint from the same HTML templates as the pages."""
 
+from functools import lru_cache
+
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -9,6 +11,7 @@ from trajectoire.cases.models import Synthesis
 PRINT_STYLESHEET = "css/synthesis-print.css"
 
 
+@lru_cache(maxsize=1)
 def _weasyprint():
     # Imported on use: WeasyPrint loads Pango at import time, which only PDF requests need.
     import weasyprint

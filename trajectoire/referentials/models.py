@@ -26,6 +26,13 @@ class ActiveQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+class SkillQuerySet(ActiveQuerySet):
+    def labels_by_code(self, codes) -> dict[str, str]:
+        """Labels of the skills whose OGR codes are given (as text, the engines' form); other codes are ignored."""
+        numeric = [int(c) for c in codes if str(c).isdigit()]
+        return {str(ogr): label for ogr, label in self.filter(ogr_code__in=numeric).values_list("ogr_code", "label")}
+
+
 class ReferentialVersionQuerySet(models.QuerySet["ReferentialVersion"]):
     def current(self, source: str) -> "ReferentialVersion | None":
         """The version of `source` imported last (None before the first import)."""
@@ -189,7 +196,7 @@ class Skill(models.Model):
     riasec_minor = models.CharField("RIASEC mineur", max_length=1, choices=Riasec.choices, blank=True)
     is_active = models.BooleanField("active", default=True)
 
-    objects = ActiveQuerySet.as_manager()
+    objects = SkillQuerySet.as_manager()
 
     class Meta:
         verbose_name = "compétence"

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from trajectoire.accounts.models import Centre, User
-from trajectoire.cases.enums import PHASE_STATES, ConsentKind, FollowUpOutcome, PisteDecision
+from trajectoire.cases.enums import PHASE_STATES, ConsentKind, FollowUpOutcome, Funder, PisteDecision, State
 from trajectoire.cases.models import Accompaniment, ActionStep, Consent, Experience, Session, Synthesis
 from trajectoire.referentials.models import EmploymentArea, JobTitle
 from trajectoire.web.forms import BootstrapMixin
@@ -205,8 +205,6 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label="Bénéficiaire", required=False, max_length=100)
 
     def __init__(self, *args, centre: Centre, **kwargs):
-        from trajectoire.cases.enums import Funder, State
-
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", "Toutes"), *State.choices]
         self.fields["funder"].choices = [("", "Tous"), *Funder.choices]

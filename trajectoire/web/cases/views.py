@@ -1,7 +1,6 @@
 """The counsellor's journey through a bilan: case page, workflow moves, sessions, consents, synthesis."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from trajectoire.cases.access import (
     get_consent_for_user,
     get_session_for_user,
 )
-from trajectoire.cases.enums import ConsentKind, State
+from trajectoire.cases.enums import ConsentKind
 from trajectoire.cases.errors import CaseRuleError
 from trajectoire.cases.models import Synthesis
 from trajectoire.cases.services import (
@@ -273,8 +272,3 @@ def follow_up_view(request, pk: int):
     else:
         messages.success(request, "L'entretien de suivi est enregistré.")
     return redirect("web:case_detail", pk=pk)
-
-
-def ensure_open(case) -> None:
-    if case.state in {State.CLOSED, State.ABANDONED}:
-        raise PermissionDenied("Ce bilan est terminé : il ne se modifie plus.")

@@ -4,6 +4,7 @@ suggestions with their explanations. No personal data: nothing is stored."""
 from django import forms
 from django.shortcuts import render
 
+from trajectoire.cases.profile import labelled_skills
 from trajectoire.engines import get_engine
 from trajectoire.referentials.models import JobTitle, Occupation, OccupationItem, Skill
 from trajectoire.web.decorators import centre_member_required
@@ -76,27 +77,15 @@ def explore(request):
 
 
 def _readable(suggestions: list[dict]) -> list[dict]:
-    codes = {
-        str(c) for s in suggestions for c in (*s["shared_skills"], *s["missing_skills"]) if not isinstance(c, dict)
-    }
-    labels = {
-        str(s.ogr_code): s.label for s in Skill.objects.filter(ogr_code__in=[int(c) for c in codes if c.isdigit()])
-    }
+    codes = [c for s in suggestions for c in (*s["shared_skills"], *s["missing_skills"]) if not isinstance(c, dict)]
+    labels = Skill.objects.labels_by_code(codes)
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=[s["code_rome"] for s in suggestions])}
-    out = []
-    for suggestion in suggestions:
-
-        def label(item):
-            if isinstance(item, dict):
-                return item.get("label") or labels.get(str(item.get("code_ogr")), str(item.get("code_ogr")))
-            return labels.get(str(item), str(item))
-
-        out.append(
-            {
-                **suggestion,
-                "occupation": occupations.get(suggestion["code_rome"]),
-                "shared_labels": [label(i) for i in suggestion["shared_skills"]],
-                "missing_labels": [label(i) for i in suggestion["missing_skills"]],
-            }
-        )
-    return out
+    return [
+        {
+            **suggestion,
+            "occupation": occupations.get(suggestion["code_rome"]),
+            "shared_labels": [s["label"] for s in labelled_skills(suggestion["shared_skills"], labels)],
+            "missing_labels": [s["label"] for s in labelled_skills(suggestion["missing_skills"], labels)],
+        }
+        for suggestion in suggestions
+    ]
