@@ -2,6 +2,7 @@
 
     python -m trajectoire.matching recommend [--data-dir DIR] --profiles FILE.jsonl [--top 10]
     python -m trajectoire.matching extract   [--data-dir DIR] --texts FILE.jsonl [--top 5]
+    python -m trajectoire.matching train-ranker [--data-dir DIR] [--out FILE.npz]   (development, scikit-learn)
 
 `-` reads standard input. Errors go to standard error in French then English, with the line number, and the
 exit status is non-zero; no traceback is ever shown. Choices:
@@ -98,7 +99,41 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--texts", required=True, help="fichier JSONL de textes, - pour l'entrée standard")
     ext.add_argument("--top", type=int, default=5)
     ext.add_argument("--data-dir", default=None, help="dossier ROME (défaut : données livrées)")
+    tr = sub.add_parser("train-ranker", help="réentraîne le classement appris / retrains the learned ranker")
+    tr.add_argument("--data-dir", default=None, help="dossier ROME (défaut : données livrées)")
+    tr.add_argument("--out", default=None, help="fichier .npz écrit (défaut : le modèle livré)")
+    tr.add_argument("--folds", type=int, default=5)
+    tr.add_argument("--seed", type=int, default=42)
     return parser
+
+
+def _train_ranker(args, out: TextIO, err: TextIO) -> int:
+    from trajectoire.matching.engine import Engine
+    from trajectoire.matching.ranker import DEFAULT_MODEL
+    from trajectoire.matching.training import train_shipped
+
+    if args.folds < 2:
+        err.write("--folds doit valoir au moins 2 / --folds must be at least 2\n")
+        return EXIT_BAD_INPUT
+    try:
+        engine = Engine.from_dir(args.data_dir, ranker=None)
+    except (DataError, OSError, UnicodeDecodeError, ValueError) as exc:
+        err.write(f"données ROME illisibles / unreadable ROME data: {exc}\n")
+        return EXIT_BAD_DATA
+    try:
+        model = train_shipped(engine, args.folds, args.seed)
+    except RuntimeError as exc:
+        err.write(f"{exc}\n")
+        return EXIT_BAD_DATA
+    path = args.out or DEFAULT_MODEL
+    model.save(path)
+    trees = {
+        "trees_with_current": int(model.with_current.roots.size),
+        "trees_skills_only": int(model.skills_only.roots.size),
+    }
+    out.write(json.dumps({"model": str(path), **trees, **model.meta}, ensure_ascii=False))
+    out.write("\n")
+    return 0
 
 
 def main(
@@ -117,6 +152,8 @@ def main(
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its usage message
         return int(exc.code or 0)
+    if args.command == "train-ranker":
+        return _train_ranker(args, out, err)
     if not 0 <= args.top <= 200:
         err.write("--top doit être entre 0 et 200 / --top must be between 0 and 200\n")
         return EXIT_BAD_INPUT

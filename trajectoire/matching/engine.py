@@ -9,21 +9,28 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 
 from trajectoire.matching.explain import both_genders, explain_suggestion
 from trajectoire.matching.extract import Extractor
+from trajectoire.matching.levels import entry_level
 from trajectoire.matching.loader import RomeData, default_data_dir, load
-from trajectoire.matching.recommend import Recommender
+from trajectoire.matching.ranker import DEFAULT_MODEL, Ranker, feature_matrix
+from trajectoire.matching.recommend import WEIGHTS, Recommender
 from trajectoire.matching.text import Normaliser
 
-RIASEC_LETTERS = frozenset("RIASEC")
+RIASEC_ORDER = "RIASEC"
+RIASEC_LETTERS = frozenset(RIASEC_ORDER)
 PROFILE_KEYS = ("skills", "current_occupations", "riasec", "exclude")
 MAX_LIST_ITEMS = 5_000  # a profile listing more codes than the referential holds is a mistake
 MAX_TOP = 200
-RIASEC_WEIGHT = 0.3  # interests nudge the ranking; the expert links and skills decide it
+RIASEC_WEIGHT = 0.3  # interests nudge the ranking; the expert links and skills decide it (linear score)
+RIASEC_NUDGE = 0.15  # the same nudge on the learned ranker's probability: at most +15 %
+OWN_MOBILITY_WEIGHT = WEIGHTS["own_mobility"]
+CANDIDATES = 150  # the learned ranker orders the first 150 occupations of the linear score
 DETAIL_ITEMS = 10  # shared and missing skills listed per suggestion
 
 
@@ -148,10 +155,26 @@ class Recommendation:
         return {"suggestions": [s.to_dict() for s in self.suggestions]}
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """Output of the linear stage for one profile."""
+
+    indices: np.ndarray  # candidate occupations, best linear score first
+    features: np.ndarray  # candidates x ranker.FEATURES
+    linear: np.ndarray  # linear score of every occupation
+    own: np.ndarray  # True where the target is an expert link of a current occupation
+
+
 class Engine:
     """Loaded once from a ROME folder; `extract` and `recommend` are then pure, fast and deterministic."""
 
-    def __init__(self, data: RomeData, *, exclude_mobility_sources: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        data: RomeData,
+        *,
+        exclude_mobility_sources: Iterable[str] = (),
+        ranker: Ranker | None | Literal["shipped"] = "shipped",
+    ) -> None:
         self.data = data
         self.version = data.version
         self.norm = Normaliser()
@@ -189,22 +212,43 @@ class Engine:
         parent_ids: dict[str, int] = {}
         self.domains = np.array([domain_ids.setdefault(c[:3], len(domain_ids)) for c in self.codes])
         self.parents = np.array([parent_ids.setdefault(data.parents.get(c, c), len(parent_ids)) for c in self.codes])
+        letters = sorted({c[0] for c in self.codes})
+        self.grand_domains = np.array([letters.index(c[0]) for c in self.codes], dtype=np.int64)
+        self.levels = np.array([entry_level(data.access.get(c, "")) for c in self.codes], dtype=np.int64)
         self.extractor = self._build_extractor()
         self._exclude_sources = frozenset(exclude_mobility_sources)
         self.recommender = self._build_recommender(self._exclude_sources)
+        if ranker == "shipped":
+            # The shipped ranker was trained on every link: an engine that hides some must not use it.
+            ranker = Ranker.load(DEFAULT_MODEL) if DEFAULT_MODEL.exists() and not self._exclude_sources else None
+        self.ranker: Ranker | None = ranker
+        self._item_order: dict[int, tuple[list[int], frozenset[int]]] = {}
 
     # -- construction
     @classmethod
-    def from_dir(cls, path: str | Path | None = None, *, exclude_mobility_sources: Iterable[str] = ()) -> "Engine":
-        """Load from a ROME folder (plain or .gz files, any v4NN version); default: the shipped data."""
-        return cls(load(path or default_data_dir()), exclude_mobility_sources=exclude_mobility_sources)
+    def from_dir(
+        cls,
+        path: str | Path | None = None,
+        *,
+        exclude_mobility_sources: Iterable[str] = (),
+        ranker: Ranker | None | Literal["shipped"] = "shipped",
+    ) -> "Engine":
+        """Load from a ROME folder (plain or .gz files, any v4NN version); default: the shipped data.
 
-    def without_mobility_from(self, sources: Iterable[str]) -> "Engine":
-        """A copy that does not see the expert mobility links leaving `sources` (for cross-validation)."""
+        `ranker`: the shipped learned ranker (default), another `Ranker`, or None for the linear score.
+        """
+        return cls(load(path or default_data_dir()), exclude_mobility_sources=exclude_mobility_sources, ranker=ranker)
+
+    def without_mobility_from(self, sources: Iterable[str], ranker: Ranker | None = None) -> "Engine":
+        """A copy that does not see the expert mobility links leaving `sources` (for cross-validation).
+
+        It ranks with the linear score unless given a ranker trained without those links.
+        """
         clone = object.__new__(Engine)
         clone.__dict__.update(self.__dict__)
         clone._exclude_sources = frozenset(sources)
         clone.recommender = clone._build_recommender(clone._exclude_sources)
+        clone.ranker = ranker
         return clone
 
     def _build_recommender(self, exclude_sources: frozenset[str]) -> Recommender:
@@ -225,6 +269,10 @@ class Engine:
             mobility=links,
             domains=self.domains,
             parents=self.parents,
+            grand_domains=self.grand_domains,
+            coherence=self.coherence,
+            riasec=_riasec_vectors(self.riasec),
+            levels=self.levels,
         )
 
     def _text_similarity(self) -> np.ndarray:
@@ -307,18 +355,43 @@ class Engine:
             items = np.unique(self.coherence[current].indices)
         return profile, items, current, unknown
 
+    def candidates(self, items: np.ndarray, current: np.ndarray, banned: set[int], k: int = CANDIDATES) -> Candidates:
+        """The linear stage: the k best occupations by the linear score, plus the current ones' own links."""
+        comp = self.recommender.components(items, current)
+        linear = self.recommender.linear(comp)
+        own = comp["own_mobility"] > 0
+        allowed = (linear > 0) | own
+        allowed[list(banned)] = False
+        # Stable tie-breaking: equal scores keep the referential's code order.
+        order = np.lexsort((np.arange(len(linear)), -linear))
+        order = order[allowed[order]]
+        position = np.full(len(linear), len(order))
+        position[order] = np.arange(len(order))
+        chosen = np.union1d(order[:k], np.flatnonzero(own & allowed))
+        chosen = chosen[np.argsort(position[chosen], kind="stable")]
+        return Candidates(chosen, feature_matrix(comp, linear, position, chosen), linear, own)
+
     def _ranked(self, profile: Profile, items: np.ndarray, current: np.ndarray, top: int):
-        signals = self.recommender.signals(items, current)
-        score = signals.score.copy()
+        banned = set(current.tolist()) | {self.index[c] for c in profile.exclude if c in self.index}
+        cand = self.candidates(items, current, banned, max(CANDIDATES, top))
         fits = None
         if profile.riasec:
             fits = np.array([_riasec_fit(profile.riasec, r) for r in self.riasec])
-            score += RIASEC_WEIGHT * fits
-        banned = set(current.tolist()) | {self.index[c] for c in profile.exclude if c in self.index}
-        # Stable tie-breaking: equal scores keep the referential's code order.
-        order = np.lexsort((np.arange(len(score)), -score))
-        chosen = [int(i) for i in order if int(i) not in banned and score[i] > 0][:top]
-        return chosen, score, signals, fits
+        idx = cand.indices
+        if self.ranker is None:
+            score = cand.linear[idx] + OWN_MOBILITY_WEIGHT * cand.own[idx]
+            if fits is not None:
+                score = score + RIASEC_WEIGHT * fits[idx]
+        else:
+            # A probability-like score; the expert's own links of a current occupation come first (+1).
+            score = self.ranker.probability(cand.features, bool(current.size))
+            if fits is not None:
+                score = score * (1 + RIASEC_NUDGE * fits[idx])
+            score = score + cand.own[idx]
+        keep = np.lexsort((idx, -score))[:top]
+        full = np.zeros(len(self.codes))
+        full[idx] = score
+        return [int(i) for i in idx[keep]], full, cand.own, fits
 
     def rank(self, profile: Profile | Mapping, top: int = MAX_TOP) -> list[tuple[str, float]]:
         """Ranked target codes with scores, without the details (for evaluation and batch work)."""
@@ -333,27 +406,31 @@ class Engine:
         top = max(0, min(int(top), MAX_TOP))
         if not items.size or top == 0:
             return Recommendation([], unknown)
-        chosen, score, signals, fits = self._ranked(profile, items, current, top)
+        chosen, score, own, fits = self._ranked(profile, items, current, top)
         profile_items = set(items.tolist())
-        suggestions = [
-            self._suggestion(i, float(score[i]), profile_items, current, signals.own_mobility[i], fits) for i in chosen
-        ]
+        suggestions = [self._suggestion(i, float(score[i]), profile_items, current, own[i], fits) for i in chosen]
         return Recommendation(suggestions, unknown)
 
+    def _items_in_order(self, i: int) -> tuple[list[int], frozenset[int]]:
+        """Items of occupation i, core items first, then rarer (more specific) ones; ties by code."""
+        cached = self._item_order.get(i)
+        if cached is None:
+            core = frozenset(_row(self.core, i).tolist())
+            ordered = sorted(
+                _row(self.coherence, i).tolist(), key=lambda j: (j not in core, -self.item_idf[j], self.item_codes[j])
+            )
+            cached = self._item_order[i] = (ordered, core)
+        return cached
+
     def _suggestion(self, i, score, profile_items, current, is_mobility, fits) -> Suggestion:
-        target_items = self.coherence[i].indices
-        core = set(self.core[i].indices.tolist())
-
-        # Core items first, then rarer (more specific) items first; ties by code for determinism.
-        def rank(j):
-            return (j not in core, -self.item_idf[j], self.item_codes[j])
-
-        shared = sorted((j for j in target_items if j in profile_items), key=rank)
-        missing = sorted((j for j in target_items if j not in profile_items), key=rank)
+        ordered, core = self._items_in_order(i)
+        target_items = ordered
+        shared = [j for j in ordered if j in profile_items]
+        missing = [j for j in ordered if j not in profile_items]
         source = None
         if is_mobility:
             for c in current:
-                if self.recommender.M[c, i]:
+                if i in _row(self.recommender.M, c):
                     source = self.labels[self.codes[c]]
                     break
         fit = None if fits is None else round(float(fits[i]), 2)
@@ -376,6 +453,23 @@ class Engine:
                 riasec_fit=fit,
             ),
         )
+
+
+def _row(matrix: sp.csr_matrix, i: int) -> np.ndarray:
+    """Column indices of row i of a CSR matrix (scipy's row indexing costs tens of microseconds)."""
+    return matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
+
+
+def _riasec_vectors(codes: list[tuple[str, str]]) -> np.ndarray:
+    """One row per occupation over R, I, A, S, E, C: major 2, minor 1, L2-normalised (zero when unknown)."""
+    out = np.zeros((len(codes), 6))
+    for i, (major, minor) in enumerate(codes):
+        if major in RIASEC_ORDER:
+            out[i, RIASEC_ORDER.index(major)] += 2
+        if minor in RIASEC_ORDER:
+            out[i, RIASEC_ORDER.index(minor)] += 1
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1)
 
 
 def _riasec_fit(letters: str, code: tuple[str, str]) -> float:

@@ -13,10 +13,10 @@ measurements behind each one):
 4. the expert mobility links of the current occupation itself, when the engine knows them.
 
 Weights were chosen by 5-fold cross-validation on ROME v460 (bench/matching_quality.py); they are few and
-coarse, so they carry over to later versions.
+coarse, so they carry over to later versions. This linear score picks the candidates; the learned ranker
+(`ranker.py`) then orders them, reading these signals and a few more that only help in combination (RIASEC
+codes, entry levels, coverage of the target's skills, where links from the current domain lead).
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,6 +41,29 @@ WEIGHTS = {
 }
 
 
+# Signals that depend on the current occupations; all zero for a profile of skills only.
+_CURRENT_SIGNALS = (
+    "text",
+    "text_cf",
+    "siblings",
+    "sib_frac",
+    "sib_any",
+    "n_siblings",
+    "cotarget",
+    "reverse",
+    "same_domain",
+    "domain_flow",
+    "domain_targets",
+    "grand_domain_targets",
+    "same_parent",
+    "own_mobility",
+    "riasec",
+    "riasec_major",
+    "level_same_or_up",
+    "level_down",
+)
+
+
 def _scaled(v: np.ndarray) -> np.ndarray:
     top = float(v.max()) if v.size else 0.0
     return v / top if top > 0 else v
@@ -58,15 +81,6 @@ def _knn_propagate(sim: np.ndarray, links: sp.csr_matrix, k: int) -> np.ndarray:
     return np.asarray(links[idx].T @ sim[idx]).ravel()
 
 
-@dataclass
-class Signals:
-    """Raw signals for one profile (used for scoring and for explanations)."""
-
-    content: np.ndarray
-    score: np.ndarray
-    own_mobility: np.ndarray
-
-
 class Recommender:
     """Pure numpy/scipy scorer. Built once per engine from its occupation-item matrix and mobility links."""
 
@@ -79,6 +93,10 @@ class Recommender:
         mobility: sp.csr_matrix,  # occupations x occupations, 1 where an expert link is visible
         domains: np.ndarray,  # index of the professional domain (3-char code) of each occupation
         parents: np.ndarray,  # index of the ROME v3 parent code of each occupation
+        grand_domains: np.ndarray,  # index of the grand domain (first letter of the code) of each occupation
+        coherence: sp.csr_matrix,  # occupations x items, 1 where the item belongs to the occupation
+        riasec: np.ndarray,  # occupations x 6 (R, I, A, S, E, C), major 2 and minor 1, rows L2-normalised
+        levels: np.ndarray,  # entry qualification level of each occupation (levels.py), 0 when unknown
     ) -> None:
         self.T = item_matrix
         self.idf = item_idf
@@ -102,6 +120,18 @@ class Recommender:
         for i, p in enumerate(parents):
             groups.setdefault(int(p), []).append(i)
         self.siblings = [np.array([j for j in groups[int(parents[i])] if j != i], dtype=np.int64) for i in range(n)]
+        # Where the visible links of each professional domain, and of each grand domain (first letter), lead.
+        self.grand_domains = grand_domains
+        self.domain_targets = np.zeros((nd, n), dtype=np.float32)
+        np.add.at(self.domain_targets, (domains[src], dst), 1)
+        self.grand_domain_targets = np.zeros((int(grand_domains.max()) + 1 if n else 1, n), dtype=np.float32)
+        np.add.at(self.grand_domain_targets, (grand_domains[src], dst), 1)
+        self.B = coherence.tocsr()
+        self.idf_mass = np.asarray(self.B @ item_idf).ravel()
+        self.riasec = riasec
+        self.riasec_major: np.ndarray = riasec.argmax(1)  # the major letter weighs 2, the minor 1
+        self.has_riasec: np.ndarray = np.asarray(riasec.any(1), dtype=bool)
+        self.levels = levels
 
     def profile_vector(self, item_idx: np.ndarray) -> np.ndarray:
         q = np.zeros(self.T.shape[1])
@@ -122,39 +152,82 @@ class Recommender:
             "cf30": _scaled(_knn_propagate(content, self.M, 30)),
             "cf100": _scaled(_knn_propagate(content, self.M, 100)),
         }
-        zero = np.zeros(n)
-        if not current.size:
-            for name in ("text", "text_cf", "siblings", "cotarget", "reverse", "same_domain", "domain_flow"):
-                comp[name] = zero
-            comp["same_parent"] = comp["own_mobility"] = zero
-        else:
-            text_cf = np.zeros(n)
-            sib = np.zeros(n)
-            cot = np.zeros(n)
-            own = np.zeros(n)
-            for c in current:
-                text_cf += _knn_propagate(self.text_sim[c], self.M, 30)
-                if self.siblings[c].size:
-                    sib += np.asarray(self.M[self.siblings[c]].sum(0)).ravel()
-                pointing = self.MT[c].indices  # occupations that list c as a mobility target
-                if pointing.size:
-                    cot += np.asarray(self.M[pointing].sum(0)).ravel()
-                own += self.M[c].toarray().ravel()
-            comp["text"] = self.text_sim[current].mean(0).astype(float)
-            comp["text_cf"] = _scaled(text_cf)
-            comp["siblings"] = _scaled(sib)
-            comp["cotarget"] = _scaled(cot)
-            comp["reverse"] = (np.asarray(self.MT[current].sum(0)).ravel() > 0).astype(float)
-            comp["same_domain"] = np.isin(self.domains, self.domains[current]).astype(float)
-            comp["domain_flow"] = self.domain_flow[self.domains[current]].mean(0)[self.domains]
-            comp["same_parent"] = np.isin(self.parents, self.parents[current]).astype(float)
-            comp["own_mobility"] = (own > 0).astype(float)
+        # How much of the target's skills (idf mass) the profile holds, and how much of the profile it uses.
+        held = np.zeros(self.B.shape[1])
+        held[item_idx] = self.idf[item_idx]
+        shared_mass = np.asarray(self.B @ held).ravel()
+        comp["cov_target"] = shared_mass / np.maximum(self.idf_mass, 1e-9)
+        comp["cov_profile"] = shared_mass / max(float(held.sum()), 1e-9)
+        comp["content_max"] = np.full(n, float(content.max()) if n else 0.0)
+        comp["n_current"] = np.full(n, float(current.size))
+        for name in _CURRENT_SIGNALS:
+            comp[name] = np.zeros(n)
+        if current.size:
+            self._current_components(comp, current)
         comp["cf30_x_text"] = comp["cf30"] * comp["text"]
         return comp
 
-    def signals(self, item_idx: np.ndarray, current: np.ndarray) -> Signals:
-        comp = self.components(item_idx, current)
+    def _current_components(self, comp: dict[str, np.ndarray], current: np.ndarray) -> None:
+        """Signals that read the current occupations (left at zero for a profile of skills only)."""
+        n = self.n
+        text_cf = np.zeros(n)
+        sib = np.zeros(n)
+        sib_frac = np.zeros(n)
+        sib_any = np.zeros(n)
+        cot = np.zeros(n)
+        own = np.zeros(n)
+        for c in current:
+            text_cf += _knn_propagate(self.text_sim[c], self.M, 30)
+            siblings = self.siblings[c]
+            if siblings.size:
+                rows = self.M[siblings].toarray()
+                sib += rows.sum(0)
+                linked = rows.sum(1) > 0
+                if linked.any():
+                    sib_frac += rows[linked].mean(0)
+                sib_any += rows.max(0)
+            pointing = self.MT[c].indices  # occupations that list c as a mobility target
+            if pointing.size:
+                cot += np.asarray(self.M[pointing].sum(0)).ravel()
+            own += self.M[c].toarray().ravel()
+        comp["text"] = self.text_sim[current].mean(0).astype(float)
+        comp["text_cf"] = _scaled(text_cf)
+        comp["siblings"] = _scaled(sib)
+        comp["sib_frac"] = sib_frac
+        comp["sib_any"] = sib_any
+        comp["n_siblings"] = np.full(n, float(np.mean([self.siblings[c].size for c in current])))
+        comp["cotarget"] = _scaled(cot)
+        comp["reverse"] = (np.asarray(self.MT[current].sum(0)).ravel() > 0).astype(float)
+        comp["same_domain"] = np.isin(self.domains, self.domains[current]).astype(float)
+        comp["domain_flow"] = self.domain_flow[self.domains[current]].mean(0)[self.domains]
+        comp["domain_targets"] = _scaled(self.domain_targets[self.domains[current]].sum(0).astype(float))
+        comp["grand_domain_targets"] = _scaled(
+            self.grand_domain_targets[self.grand_domains[current]].sum(0).astype(float)
+        )
+        comp["same_parent"] = np.isin(self.parents, self.parents[current]).astype(float)
+        comp["own_mobility"] = (own > 0).astype(float)
+        comp["riasec"] = (self.riasec[current] @ self.riasec.T).mean(0)
+        with_code = current[self.has_riasec[current]]
+        comp["riasec_major"] = (self.has_riasec & np.isin(self.riasec_major, self.riasec_major[with_code])).astype(
+            float
+        )
+        # Entry levels: same level or one step up is where most expert links go.
+        lv01 = np.zeros(n)
+        lvdown = np.zeros(n)
+        known = self.levels > 0
+        for c in current:
+            if not known[c]:
+                continue
+            diff = self.levels - self.levels[c]
+            lv01 += known & ((diff == 0) | (diff == 1))
+            lvdown += known * (diff < 0) * np.minimum(-diff, 3) / 3
+        comp["level_same_or_up"] = lv01 / current.size
+        comp["level_down"] = lvdown / current.size
+
+    def linear(self, comp: dict[str, np.ndarray]) -> np.ndarray:
+        """The linear score without the current occupation's own links (those are ranked first apart)."""
         score = np.zeros(self.n)
         for name, weight in WEIGHTS.items():
-            score += weight * comp[name]
-        return Signals(content=comp["content"], score=score, own_mobility=comp["own_mobility"] > 0)
+            if name != "own_mobility":
+                score += weight * comp[name]
+        return score
