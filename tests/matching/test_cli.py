@@ -5,6 +5,7 @@ import sys
 
 from trajectoire.matching.cli import main
 from trajectoire.matching.loader import repo_root
+from trajectoire.matching.ranker import Ranker
 
 
 def run(engine, argv, stdin=""):
@@ -85,3 +86,24 @@ def test_module_entry_point_runs_end_to_end():
     assert proc.returncode == 2
     assert json.loads(proc.stdout.splitlines()[0])["occupations"][0]["code_rome"] == "D1102"
     assert "ligne 2" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_train_ranker_refuses_bad_options_and_unreadable_data(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["train-ranker", "--folds", "1"], stdout=out, stderr=err) == 2
+    assert "--folds" in err.getvalue()
+    err = io.StringIO()
+    assert main(["train-ranker", "--data-dir", str(tmp_path)], stdout=out, stderr=err) == 3
+    assert "données ROME illisibles" in err.getvalue() and not (tmp_path / "ranker.npz").exists()
+
+
+def test_train_ranker_writes_a_model_the_engine_can_use(engine, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    target = tmp_path / "ranker.npz"
+    assert main(["train-ranker", "--out", str(target), "--folds", "2"], stdout=out, stderr=err) == 0, err.getvalue()
+    summary = json.loads(out.getvalue())
+    assert summary["model"] == str(target) and summary["folds"] == 2 and summary["rome_version"] == "460"
+    ranker = Ranker.load(target)
+    profile = {"skills": [], "current_occupations": ["D1102"]}
+    view = engine.without_mobility_from(set(), ranker=ranker)
+    assert len(view.recommend(profile, top=5).suggestions) == 5
