@@ -90,3 +90,14 @@ def test_skills_alone_use_the_skills_model_and_still_find_neighbours(engine, ite
     assert len(result.suggestions) == 10
     assert all(0 <= s.score <= 1 for s in result.suggestions)
     assert {s.code_rome[0] for s in result.suggestions} & {"G"}
+
+
+def test_a_long_list_starts_like_a_short_one_and_ends_in_linear_order(engine, items_of):
+    profile = {"skills": items_of("M1203"), "current_occupations": ["M1203"]}
+    short = engine.rank(profile, top=10)
+    long = engine.rank(profile, top=200)
+    assert len(long) == 200
+    assert long[:10] == short
+    tail = [score for _, score in long[150:]]
+    assert tail and all(score == 0.0 for score in tail)  # beyond the candidates: not ranked by the trees
+    assert all(score > 0 for _, score in long[:140])

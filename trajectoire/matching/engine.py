@@ -160,6 +160,7 @@ class Candidates:
     """Output of the linear stage for one profile."""
 
     indices: np.ndarray  # candidate occupations, best linear score first
+    position: np.ndarray  # their position in the linear order
     features: np.ndarray  # candidates x ranker.FEATURES
     linear: np.ndarray  # linear score of every occupation
     own: np.ndarray  # True where the target is an expert link of a current occupation
@@ -369,7 +370,7 @@ class Engine:
         position[order] = np.arange(len(order))
         chosen = np.union1d(order[:k], np.flatnonzero(own & allowed))
         chosen = chosen[np.argsort(position[chosen], kind="stable")]
-        return Candidates(chosen, feature_matrix(comp, linear, position, chosen), linear, own)
+        return Candidates(chosen, position[chosen], feature_matrix(comp, linear, position, chosen), linear, own)
 
     def _ranked(self, profile: Profile, items: np.ndarray, current: np.ndarray, top: int):
         banned = set(current.tolist()) | {self.index[c] for c in profile.exclude if c in self.index}
@@ -382,13 +383,17 @@ class Engine:
             score = cand.linear[idx] + OWN_MOBILITY_WEIGHT * cand.own[idx]
             if fits is not None:
                 score = score + RIASEC_WEIGHT * fits[idx]
+            keep = np.lexsort((idx, -score))[:top]
         else:
             # A probability-like score; the expert's own links of a current occupation come first (+1).
             score = self.ranker.probability(cand.features, bool(current.size))
             if fits is not None:
                 score = score * (1 + RIASEC_NUDGE * fits[idx])
             score = score + cand.own[idx]
-        keep = np.lexsort((idx, -score))[:top]
+            # The ranker was trained on the first CANDIDATES only: a longer list continues in linear order,
+            # with a score of 0 (not ranked).
+            score[(cand.position >= CANDIDATES) & ~cand.own[idx]] = 0.0
+            keep = np.lexsort((idx, cand.position, -score))[:top]
         full = np.zeros(len(self.codes))
         full[idx] = score
         return [int(i) for i in idx[keep]], full, cand.own, fits
