@@ -13,9 +13,10 @@
    The learned ranker is cross-fitted: fold k is ranked by a model trained on the queries of the other folds
    only, each of them computed without the links of its own fold (`trajectoire.matching.training`); the
    shipped model is never used here, since it has seen every link.
-   Two more profiles show robustness (not under the bar): the skills alone (no current occupation, the
-   occupation itself excluded), and two occupations of the fold held one after the other (skills merged, both
-   current, targets = the union of their links).
+   Three more profiles show robustness (not under the bar): the skills alone (no current occupation, the
+   occupation itself excluded), a random half of the skills with the occupation as current one, and two
+   occupations of the fold held one after the other (skills merged, both current, targets = the union of
+   their links).
    Bar: recall@10 >= 0.45 for the engine as shipped (learned ranker), occupation + its skills.
 2. Extraction. bench/data/extraction_eval.jsonl holds realistic French accounts of past work written for this
    purpose (not ROME texts), each with the ROME codes a counsellor would accept. top-k accuracy: one of the
@@ -47,6 +48,8 @@ METHODS = {
     "ranker": "engine: learned ranker",
     "linear_skills": "linear, skills only",
     "ranker_skills": "ranker, skills only",
+    "linear_half": "linear, half the skills",
+    "ranker_half": "ranker, half the skills",
     "linear_mixed": "linear, two occupations",
     "ranker_mixed": "ranker, two occupations",
 }
@@ -93,6 +96,11 @@ def evaluate_transitions(engine: Engine, folds: int, seed: int) -> dict[str, np.
         model = train([q for j, qs in enumerate(queries) if j != k for q in qs])
         ordered = sorted(fold)
         partners = rng.permutation(ordered)
+        # A person rarely holds every skill of their occupation: a random half, the same for both methods.
+        halves = {}
+        for src in ordered:
+            own_items = [view.item_codes[j] for j in view.coherence[view.index[src]].indices]
+            halves[src] = sorted(rng.choice(own_items, max(1, len(own_items) // 2), replace=False).tolist())
         for ranker_name, ranker in (("linear", None), ("ranker", model)):
             view.ranker = ranker
             for src, other in zip(ordered, partners, strict=True):
@@ -102,6 +110,8 @@ def evaluate_transitions(engine: Engine, folds: int, seed: int) -> dict[str, np.
                 scores[ranker_name].append(metrics(ranked, wanted))
                 ranked = [c for c, _ in view.rank({"skills": items, "exclude": [src]}, top=200)]
                 scores[f"{ranker_name}_skills"].append(metrics(ranked, wanted))
+                ranked = [c for c, _ in view.rank({"skills": halves[src], "current_occupations": [src]}, top=200)]
+                scores[f"{ranker_name}_half"].append(metrics(ranked, wanted))
                 if other != src:
                     # Two occupations held one after the other: both as current ones, skills merged.
                     both = items + [view.item_codes[j] for j in view.coherence[view.index[other]].indices]
