@@ -101,3 +101,12 @@ def test_a_long_list_starts_like_a_short_one_and_ends_in_linear_order(engine, it
     tail = [score for _, score in long[150:]]
     assert tail and all(score == 0.0 for score in tail)  # beyond the candidates: not ranked by the trees
     assert all(score > 0 for _, score in long[:140])
+
+
+def test_riasec_vectors_count_only_the_letters_given():
+    from trajectoire.matching.engine import _riasec_vectors
+
+    vectors = _riasec_vectors([("S", ""), ("R", "C"), ("", "")])
+    np.testing.assert_allclose(vectors[0], [0, 0, 0, 1, 0, 0])
+    np.testing.assert_allclose(vectors[1], np.array([2, 0, 0, 0, 0, 1]) / np.sqrt(5))
+    np.testing.assert_allclose(vectors[2], np.zeros(6))

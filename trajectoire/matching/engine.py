@@ -469,9 +469,10 @@ def _riasec_vectors(codes: list[tuple[str, str]]) -> np.ndarray:
     """One row per occupation over R, I, A, S, E, C: major 2, minor 1, L2-normalised (zero when unknown)."""
     out = np.zeros((len(codes), 6))
     for i, (major, minor) in enumerate(codes):
-        if major in RIASEC_ORDER:
+        # `"" in "RIASEC"` is true: an empty minor letter must not count as R.
+        if major and major in RIASEC_ORDER:
             out[i, RIASEC_ORDER.index(major)] += 2
-        if minor in RIASEC_ORDER:
+        if minor and minor in RIASEC_ORDER:
             out[i, RIASEC_ORDER.index(minor)] += 1
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms > 0, norms, 1)

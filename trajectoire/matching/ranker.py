@@ -1,7 +1,7 @@
 """The learned ranker: orders the candidates of the linear score with boosted trees over its signals.
 
 Why: every signal added to the linear score of `recommend.py` was measured flat (docs/matching.md), while
-trees that combine the same signals non-linearly gain 0.6 to 0.9 points of recall@10 (four fold seeds) in a
+trees that combine the same signals non-linearly gain 0.5 to 0.8 points of recall@10 (four fold seeds) in a
 cross-validation where the ranker never sees the links it is asked to find.
 
 The trees are trained with scikit-learn (`training.py`, a development dependency) and shipped as plain
