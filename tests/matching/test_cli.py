@@ -99,6 +99,13 @@ def test_train_ranker_refuses_bad_options_and_unreadable_data(tmp_path):
     assert "données ROME illisibles" in err.getvalue() and not (tmp_path / "ranker.npz").exists()
 
 
+def test_train_ranker_without_scikit_learn_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # makes `import sklearn` fail
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["train-ranker"], stdout=out, stderr=err) == 3
+    assert "scikit-learn (requirements/dev.txt)" in err.getvalue() and not out.getvalue()
+
+
 def test_train_ranker_rebuilds_exactly_the_shipped_model(engine, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "ranker.npz"

@@ -110,11 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
 def _train_ranker(args, out: TextIO, err: TextIO) -> int:
     from trajectoire.matching.engine import Engine
     from trajectoire.matching.ranker import DEFAULT_MODEL
-    from trajectoire.matching.training import train_shipped
+    from trajectoire.matching.training import NO_SKLEARN, train_shipped
 
     if args.folds < 2:
         err.write("--folds doit valoir au moins 2 / --folds must be at least 2\n")
         return EXIT_BAD_INPUT
+    try:
+        import sklearn  # noqa: F401  (checked before the 15 s of query building)
+    except ImportError:
+        err.write(f"{NO_SKLEARN}\n")
+        return EXIT_BAD_DATA
     try:
         engine = Engine.from_dir(args.data_dir, ranker=None)
     except (DataError, OSError, UnicodeDecodeError, ValueError) as exc:

@@ -94,14 +94,15 @@ def cross_fitted_queries(
     ]
 
 
+NO_SKLEARN = (
+    "L'entraînement du classement demande scikit-learn (requirements/dev.txt). / "
+    "Training the ranker needs scikit-learn (requirements/dev.txt)."
+)
+
+
 def _fit(queries: Sequence[Query], meta: dict) -> TreeEnsemble:
-    try:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise RuntimeError(
-            "L'entraînement du classement demande scikit-learn (requirements/dev.txt). / "
-            "Training the ranker needs scikit-learn (requirements/dev.txt)."
-        ) from exc
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     X = np.vstack([q.features for q in queries])
     y = np.concatenate([q.labels for q in queries]).astype(int)
     model = HistGradientBoostingClassifier(**PARAMS)
@@ -111,7 +112,10 @@ def _fit(queries: Sequence[Query], meta: dict) -> TreeEnsemble:
 
 def train(queries: Sequence[Query], meta: dict | None = None) -> Ranker:
     """Boosted trees (logistic loss) over the candidates, one model per kind of profile, flattened for numpy."""
-    import sklearn
+    try:
+        import sklearn
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RuntimeError(NO_SKLEARN) from exc
 
     info = {"features": list(FEATURES), "params": PARAMS, "sklearn": sklearn.__version__, **(meta or {})}
     return Ranker(
