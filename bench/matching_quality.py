@@ -85,12 +85,13 @@ def evaluate_transitions(engine: Engine, folds: int, seed: int) -> dict[str, np.
     """Mean (recall@10, P@1, MRR, nDCG@10) per method; see the module docstring for the protocol."""
     targets = mobility_targets(engine)
     split = fold_split(targets, folds, seed)
+    views = [engine.without_mobility_from(fold) for fold in split]
     # Training queries of the learned ranker, each computed without the links of its own fold.
-    queries = [queries_for_fold(engine.without_mobility_from(fold), fold, targets) for fold in split]
+    queries = [queries_for_fold(view, fold, targets) for view, fold in zip(views, split, strict=True)]
     scores: dict[str, list] = {name: [] for name in METHODS}
     rng = np.random.default_rng(seed)
     for k, fold in enumerate(split):
-        view = engine.without_mobility_from(fold)
+        view = views[k]
         # Leakage guard: the view must not hold any link leaving the fold.
         assert all(view.recommender.M[view.index[s]].nnz == 0 for s in fold)
         model = train([q for j, qs in enumerate(queries) if j != k for q in qs])
