@@ -18,3 +18,11 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "suppression"
     EXPORT = "export", "export"
     DESTROY = "destroy", "destruction (conservation échue)"
+    LIST = "list", "consultation d'une liste"
+    # Security events: refused access, failed logins, second-factor changes.
+    DENIED = "denied", "accès refusé"
+    LOGIN_FAILED = "login_failed", "échec de connexion"
+    SECURITY = "security", "événement de sécurité"
+
+
+SECURITY_ACTIONS = frozenset({AuditAction.DENIED, AuditAction.LOGIN_FAILED, AuditAction.SECURITY})

@@ -95,6 +95,12 @@ class Centre(models.Model):
     address = models.CharField("adresse", max_length=255, blank=True)
     postal_code = models.CharField("code postal", max_length=5, validators=[postal_code_validator])
     city = models.CharField("commune", max_length=120)
+    logo = models.FileField(
+        "logo",
+        upload_to="centres/logos/",
+        blank=True,
+        help_text="PNG ou SVG, imprimé en tête du document de synthèse.",
+    )
     follow_up_months = models.PositiveSmallIntegerField(
         "délai de l'entretien de suivi (mois)",
         default=6,
@@ -199,6 +205,12 @@ class AuditEvent(models.Model):
     object_type = models.CharField("type d'objet", max_length=100)
     object_id = models.CharField("identifiant de l'objet", max_length=64)
     fields = models.JSONField("champs modifiés", default=list, blank=True)
+    # The person whose data it is, by id only (the name is looked up while the record exists, so the log never
+    # keeps a name after the file is destroyed).
+    beneficiary_id = models.PositiveIntegerField("personne concernée (identifiant)", null=True, blank=True)
+    # Lists and searches: how many people were shown.
+    shown_count = models.PositiveIntegerField("personnes affichées", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -206,7 +218,34 @@ class AuditEvent(models.Model):
         verbose_name = "événement du journal d'audit"
         verbose_name_plural = "journal d'audit"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["centre", "-created_at"], name="audit_centre_date_idx")]
+        indexes = [
+            models.Index(fields=["centre", "-created_at"], name="audit_centre_date_idx"),
+            models.Index(fields=["beneficiary_id", "-created_at"], name="audit_beneficiary_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def usable(self) -> "CalendarFeedQuerySet":
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class CalendarFeed(models.Model):
+    """A counsellor's ICS feed behind a secret URL. Only the token's hash is stored; revoking it kills the URL."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds", verbose_name="conseiller")
+    digest = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière lecture", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "flux d'agenda"
+        verbose_name_plural = "flux d'agenda"
+
+    def __str__(self) -> str:
+        return f"flux d'agenda de {self.user}"

@@ -8,6 +8,8 @@ from trajectoire.accounts.models import User
 from trajectoire.cases.models import (
     Accompaniment,
     ActionStep,
+    Attendance,
+    CaseTask,
     Beneficiary,
     Consent,
     Experience,
@@ -92,3 +94,5 @@ get_experience_for_user = case_child_funnel(Experience)
 get_profile_skill_for_user = case_child_funnel(ProfileSkill)
 get_piste_for_user = case_child_funnel(Piste)
 get_action_step_for_user = case_child_funnel(ActionStep)
+get_attendance_for_user = case_child_funnel(Attendance, "session__accompaniment")
+get_case_task_for_user = case_child_funnel(CaseTask)

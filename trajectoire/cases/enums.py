@@ -53,6 +53,32 @@ class SessionMode(models.TextChoices):
     REMOTE = "remote", "à distance"
 
 
+class SessionStatus(models.TextChoices):
+    """What became of a planned session. Only HELD sessions count as hours réalisées."""
+
+    PLANNED = "planned", "prévu"
+    HELD = "held", "réalisé"
+    CANCELLED = "cancelled", "annulé"
+    MISSED = "missed", "absence non prévenue"
+
+
+class CancelledBy(models.TextChoices):
+    PERSON = "person", "par la personne"
+    CENTRE = "centre", "par le centre"
+
+
+class AttendanceMethod(models.TextChoices):
+    """How the person's presence was proven (émargement)."""
+
+    ON_SITE_SIGNATURE = "on_site_signature", "signature sur place"
+    EMAIL_CODE = "email_code", "code reçu par e-mail"
+    COUNSELLOR_EVIDENCE = "counsellor_evidence", "preuve consignée par le conseiller"
+
+
+class CaseTaskKind(models.TextChoices):
+    NO_SHOW_FOLLOW_UP = "no_show_follow_up", "relancer après une absence"
+
+
 class ConsentKind(models.TextChoices):
     BILAN_AGREEMENT = "bilan_agreement", "accord de la personne pour le bilan"
     TRIPARTITE = "tripartite", "convention tripartite (employeur, salarié, prestataire)"
@@ -87,6 +113,8 @@ class SuggestionStatus(models.TextChoices):
     PENDING = "pending", "à examiner"
     ACCEPTED = "accepted", "acceptée"
     REJECTED = "rejected", "écartée"
+    # Accepted once, then taken out of the profile by the counsellor, with a reason kept in history.
+    REMOVED = "removed", "retirée du profil"
 
 
 class PisteDecision(models.TextChoices):

@@ -13,6 +13,9 @@ from trajectoire.cases.enums import (
     EMPLOYER_ROUTES,
     OPEN_STATES,
     PHASE_STATES,
+    AttendanceMethod,
+    CancelledBy,
+    CaseTaskKind,
     ConsentKind,
     EmployerType,
     EmploymentStatus,
@@ -22,11 +25,13 @@ from trajectoire.cases.enums import (
     Kind,
     PisteDecision,
     SessionMode,
+    SessionStatus,
     SkillProvenance,
     State,
     StepKind,
     SuggestionStatus,
 )
+from trajectoire.locking import Versioned
 
 
 class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
@@ -51,7 +56,7 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
         return self.filter(condition)
 
 
-class Beneficiary(models.Model):
+class Beneficiary(Versioned):
     """The person accompanied. Data minimisation: nothing beyond what the accompaniment needs
     (C. trav. L6313-4 al. 3) — no social security number, no health details."""
 
@@ -128,7 +133,7 @@ class AccompanimentQuerySet(models.QuerySet["Accompaniment"]):
         return self.filter(Q(counsellor=user) | Q(co_counsellors=user)).distinct()
 
 
-class Accompaniment(models.Model):
+class Accompaniment(Versioned):
     """One case: a bilan de compétences (VAE and CEP will reuse the frame)."""
 
     PERSONAL_DATA = True
@@ -228,7 +233,10 @@ class CaseTransition(models.Model):
 
 
 class Session(models.Model):
-    """An entretien. Its notes are working documents, destroyed at the end of the bilan (R6313-7)."""
+    """An entretien. Its notes are working documents, destroyed at the end of the bilan (R6313-7).
+
+    `duration_minutes` is the planned length; `held_minutes` the real one, recorded when the session is marked
+    held. Hours réalisées count HELD sessions only; the 24-hour ceiling counts held + planned."""
 
     PERSONAL_DATA = True
 
@@ -239,6 +247,23 @@ class Session(models.Model):
     duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
     mode = models.CharField("modalité", max_length=10, choices=SessionMode.choices, default=SessionMode.ON_SITE)
     phase = models.CharField("phase", max_length=20, choices=[(s.value, s.label) for s in PHASE_STATES])
+    status = models.CharField(
+        "statut", max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED, editable=False
+    )
+    held_minutes = models.PositiveSmallIntegerField("durée réelle (minutes)", null=True, blank=True, editable=False)
+    cancelled_by = models.CharField("annulé", max_length=10, choices=CancelledBy.choices, blank=True, editable=False)
+    status_reason = models.TextField("motif", blank=True, editable=False)
+    status_changed_at = models.DateTimeField("statut changé le", null=True, blank=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="statut changé par",
+        editable=False,
+    )
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
     shared_notes = models.TextField("notes partagées avec la personne", blank=True)
     private_notes = models.TextField("notes privées du conseiller", blank=True)
     version = models.PositiveIntegerField("version", default=1, editable=False)
@@ -257,7 +282,17 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=15, duration_minutes__lte=480), name="session_duration_plausible"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(held_minutes__isnull=True) | Q(held_minutes__gte=1, held_minutes__lte=480),
+                name="session_held_minutes_plausible",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_minutes__isnull=False), name="session_held_has_real_duration"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="held") | Q(held_minutes__isnull=True), name="session_real_duration_only_if_held"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,10 +300,155 @@ class Session(models.Model):
 
     @property
     def ends_at(self):
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        return self.starts_at + timedelta(minutes=self.held_minutes or self.duration_minutes)
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == SessionStatus.HELD
 
 
-class Consent(models.Model):
+class AttendanceQuerySet(CaseQuerySet):
+    accompaniment_path = "session__accompaniment"
+
+    def current(self) -> "AttendanceQuerySet":
+        """Records not corrected by a later one."""
+        return self.filter(corrected_by__isnull=True)
+
+
+class Attendance(models.Model):
+    """The proof that the person attended a held session (émargement). Immutable once made: a correction is a
+    new record that cites the old one in `corrects`; the old one stays as it was."""
+
+    PERSONAL_DATA = True
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="attendances", verbose_name="entretien"
+    )
+    method = models.CharField("mode de preuve", max_length=30, choices=AttendanceMethod.choices)
+    # On site: the person's signature drawn on the counsellor's screen, as SVG markup.
+    signature_svg = models.TextField("signature de la personne (SVG)", blank=True)
+    counsellor_signature_svg = models.TextField("signature du conseiller (SVG)", blank=True)
+    evidence = models.TextField(
+        "preuve consignée", blank=True, help_text="À distance : journal de visioconférence, heure de connexion…"
+    )
+    signed_at = models.DateTimeField("signé le")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="confirmé par"
+    )
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name="corrige l'émargement",
+    )
+    correction_reason = models.TextField("motif de la correction", blank=True)
+    created_at = models.DateTimeField("enregistré le", default=timezone.now)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "émargement"
+        verbose_name_plural = "émargements"
+        ordering = ["session__starts_at", "created_at", "id"]
+        constraints = [
+            # One original record per session; any other one must correct an earlier record.
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(corrects__isnull=True), name="attendance_one_original_per_session"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="on_site_signature") | ~Q(signature_svg=""),
+                name="attendance_on_site_has_signature",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="counsellor_evidence") | ~Q(evidence=""),
+                name="attendance_evidence_is_described",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"émargement du {timezone.localtime(self.signed_at):%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # Immutable: a record is written once. Corrections are new rows (see `corrects`).
+        if self.pk is not None and not kwargs.pop("_allow_rewrite", False):
+            raise ValueError("Un émargement ne se modifie pas : enregistrez une correction.")
+        super().save(*args, **kwargs)
+
+
+class AttendanceCodeQuerySet(CaseQuerySet):
+    accompaniment_path = "session__accompaniment"
+
+
+class AttendanceCode(models.Model):
+    """A one-time code e-mailed to the person to confirm attendance of a remote session. Only its hash is kept."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendance_codes", verbose_name="entretien"
+    )
+    digest = models.CharField("empreinte du code", max_length=64)
+    sent_to = models.EmailField("envoyé à")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+    expires_at = models.DateTimeField("expire le")
+    attempts = models.PositiveSmallIntegerField("essais", default=0)
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    objects = AttendanceCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "code d'émargement"
+        verbose_name_plural = "codes d'émargement"
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"code envoyé le {timezone.localtime(self.sent_at):%d/%m/%Y %H:%M}"
+
+
+class CaseTaskQuerySet(CaseQuerySet):
+    def open(self) -> "CaseTaskQuerySet":
+        return self.filter(done_at__isnull=True)
+
+
+class CaseTask(models.Model):
+    """Something a counsellor must do for a case, created by the platform (e.g. call back after a no-show:
+    Qualiopi indicator 12 expects dropout prevention)."""
+
+    PERSONAL_DATA = True
+
+    accompaniment = models.ForeignKey(
+        Accompaniment, on_delete=models.PROTECT, related_name="tasks", verbose_name="accompagnement"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name="entretien"
+    )
+    kind = models.CharField("type", max_length=30, choices=CaseTaskKind.choices)
+    due_on = models.DateField("à faire pour le")
+    done_at = models.DateTimeField("fait le", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="fait par",
+    )
+    outcome = models.TextField("suite donnée", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = CaseTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tâche de suivi"
+        verbose_name_plural = "tâches de suivi"
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "kind"], name="case_task_once_per_session_and_kind")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Consent(Versioned):
     """A typed, dated, withdrawable consent of the beneficiary. Every change is audited."""
 
     PERSONAL_DATA = True
@@ -411,7 +591,7 @@ class DestructionRecord(models.Model):
         return f"destruction du {self.at:%d/%m/%Y}"
 
 
-class Experience(models.Model):
+class Experience(Versioned):
     """A past experience told by the person: a working document of the bilan."""
 
     PERSONAL_DATA = True
@@ -428,6 +608,7 @@ class Experience(models.Model):
         "récit de l'expérience", blank=True, help_text="Ce que la personne faisait, avec ses mots."
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -464,6 +645,16 @@ class ProfileSkill(models.Model):
     evidence = models.CharField("mots qui l'ont fait proposer", max_length=300, blank=True)
     experience = models.ForeignKey(
         Experience, on_delete=models.SET_NULL, null=True, blank=True, related_name="skills", verbose_name="expérience"
+    )
+    removal_reason = models.TextField("motif du retrait", blank=True)
+    removed_at = models.DateTimeField("retirée le", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="retirée par",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
@@ -515,7 +706,7 @@ class Piste(models.Model):
         return f"{self.code_rome} {self.label}"
 
 
-class ActionStep(models.Model):
+class ActionStep(Versioned):
     """One step of the action plan."""
 
     PERSONAL_DATA = True
@@ -530,6 +721,7 @@ class ActionStep(models.Model):
     description = models.CharField("description", max_length=300)
     target_date = models.DateField("échéance visée", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
