@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import factory
@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 from trajectoire.accounts.enums import Role
 from trajectoire.accounts.models import Centre, Membership, User
 from trajectoire.cases.enums import EmploymentStatus
-from trajectoire.cases.models import Accompaniment, Beneficiary
+from trajectoire.cases.models import Accompaniment, Beneficiary, Session
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -102,3 +102,17 @@ class AccompanimentFactory(DjangoModelFactory):
 
     class Params:
         employer_initiated = factory.Trait(initiated_by="employer", funder="skills_plan")
+
+
+class SessionFactory(DjangoModelFactory):
+    """A planned session of a case in its preliminary phase (use the services to mark it held)."""
+
+    class Meta:
+        model = Session
+
+    accompaniment = factory.SubFactory(AccompanimentFactory, state="preliminary")
+    starts_at = factory.LazyFunction(lambda: datetime(2026, 3, 3, 9, 30, tzinfo=UTC))
+    duration_minutes = 120
+    mode = "on_site"
+    phase = "preliminary"
+    created_by = factory.SelfAttribute("accompaniment.counsellor")

@@ -1,3 +1,6 @@
+from trajectoire.locking import StaleEditError as BaseStaleEditError
+
+
 class CaseRuleError(Exception):
     """A rule of the regulated process refuses the action. The message is French and says what to do."""
 
@@ -7,5 +10,5 @@ class CaseRuleError(Exception):
         self.field = field
 
 
-class StaleEditError(CaseRuleError):
-    """Someone saved the same text since the form was opened (optimistic locking)."""
+class StaleEditError(CaseRuleError, BaseStaleEditError):
+    """Someone saved the same text since the form was opened (optimistic locking, trajectoire/locking.py)."""

@@ -1,19 +1,19 @@
 """Writes of the cases app. Each service runs in one transaction and records an audit event."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import Centre, User
 from trajectoire.accounts.services import audit_record
 from trajectoire.cases.dates import add_years
-from trajectoire.cases.enums import PHASE_STATES, ConsentKind, Kind, State
+from trajectoire.cases.enums import PHASE_STATES, CancelledBy, CaseTaskKind, ConsentKind, Kind, SessionStatus, State
 from trajectoire.cases.errors import CaseRuleError, StaleEditError
-from trajectoire.cases.models import Accompaniment, Beneficiary, Consent, Session
+from trajectoire.cases.models import Accompaniment, Beneficiary, CaseTask, Consent, Session
 
 # Documents kept with the person's written consent after a bilan: at most 3 years since 31 Dec 2023
 # (C. trav. R6313-7 as amended by décret 2023-1350; 1 year before).
@@ -125,11 +125,27 @@ def accompaniment_viewed(*, actor: User, accompaniment: Accompaniment) -> None:
     audit_record(actor=actor, action=AuditAction.VIEW, obj=accompaniment, centre_id=accompaniment.centre_id)
 
 
-def minutes_used(accompaniment: Accompaniment, *, excluding: Session | None = None) -> int:
-    sessions = accompaniment.sessions.all()
+def minutes_held(accompaniment: Accompaniment) -> int:
+    """Heures réalisées: the real duration of the sessions marked held, and nothing else."""
+    held = accompaniment.sessions.filter(status=SessionStatus.HELD)
+    return held.aggregate(total=Sum("held_minutes"))["total"] or 0
+
+
+def minutes_planned(accompaniment: Accompaniment, *, excluding: Session | None = None) -> int:
+    """Planned length of the sessions still to hold (cancelled and missed ones free their time)."""
+    planned = accompaniment.sessions.filter(status=SessionStatus.PLANNED)
     if excluding is not None and excluding.pk:
-        sessions = sessions.exclude(pk=excluding.pk)
-    return sessions.aggregate(total=Sum("duration_minutes"))["total"] or 0
+        planned = planned.exclude(pk=excluding.pk)
+    return planned.aggregate(total=Sum("duration_minutes"))["total"] or 0
+
+
+def minutes_used(accompaniment: Accompaniment, *, excluding: Session | None = None) -> int:
+    """What counts against the 24-hour ceiling: held sessions (real duration) plus planned ones."""
+    held = accompaniment.sessions.filter(status=SessionStatus.HELD)
+    if excluding is not None and excluding.pk:
+        held = held.exclude(pk=excluding.pk)
+    held_total = held.aggregate(total=Sum("held_minutes"))["total"] or 0
+    return held_total + minutes_planned(accompaniment, excluding=excluding)
 
 
 def _lock(accompaniment: Accompaniment) -> Accompaniment:
@@ -209,6 +225,137 @@ def session_update(*, actor: User, session: Session, data: dict[str, Any], base_
             actor=actor, action=AuditAction.UPDATE, obj=session, centre_id=accompaniment.centre_id, fields=changed
         )
     return session
+
+
+# --- What became of a session -------------------------------------------------------------------------
+# Each status change is a conditional UPDATE on `status = planned`: when two people mark the same session at
+# once, one wins and the other is told what the first one recorded.
+
+# A no-show is followed up the next day (Qualiopi indicator 12: dropout prevention).
+NO_SHOW_FOLLOW_UP_DAYS = 1
+
+
+def _claim_planned(session: Session, *, actor: User, now, **values) -> Session:
+    updated = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(
+        **values, status_changed_at=now, status_changed_by=actor, version=F("version") + 1, updated_at=now
+    )
+    if updated == 0:
+        current = Session.objects.select_related("status_changed_by").get(pk=session.pk)
+        who = current.status_changed_by.get_full_name() if current.status_changed_by else "quelqu'un d'autre"
+        raise StaleEditError(
+            f"Cet entretien a déjà été marqué « {current.get_status_display()} » par {who} : rien n'a été "
+            "modifié. Rechargez la page pour voir son état."
+        )
+    session.refresh_from_db()
+    return session
+
+
+def _check_session_open(session: Session) -> Accompaniment:
+    accompaniment = _lock(session.accompaniment)
+    if not accompaniment.is_open:
+        raise CaseRuleError("L'accompagnement est terminé : ses entretiens ne se modifient plus.")
+    return accompaniment
+
+
+@transaction.atomic
+def session_mark_held(*, actor: User, session: Session, held_minutes: int, now) -> Session:
+    """The session took place: record its real duration. Not before it started, and within the ceiling."""
+    accompaniment = _check_session_open(session)
+    if session.status != SessionStatus.PLANNED:
+        raise CaseRuleError(f"Cet entretien est déjà « {session.get_status_display()} ».")
+    if session.starts_at > now:
+        raise CaseRuleError(
+            f"Cet entretien est prévu le {timezone.localtime(session.starts_at):%d/%m/%Y à %H:%M} : il ne peut "
+            "être marqué réalisé qu'une fois commencé.",
+            field="held_minutes",
+        )
+    if not 1 <= held_minutes <= 480:
+        raise CaseRuleError(
+            "Indiquez la durée réelle de l'entretien, entre 1 minute et 8 heures.", field="held_minutes"
+        )
+    if accompaniment.kind == Kind.BILAN:
+        others = minutes_used(accompaniment, excluding=session)
+        if others + held_minutes > BILAN_CEILING_MINUTES:
+            raise CaseRuleError(
+                f"Avec {format_minutes(held_minutes)} réalisées, le bilan atteindrait "
+                f"{format_minutes(others + held_minutes)}, au-delà du plafond légal de 24 heures (C. trav. L6313-4). "
+                f"Il reste {format_minutes(BILAN_CEILING_MINUTES - others)}.",
+                field="held_minutes",
+            )
+    _claim_planned(session, actor=actor, now=now, status=SessionStatus.HELD, held_minutes=held_minutes)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=session,
+        centre_id=accompaniment.centre_id,
+        fields=["status", "held_minutes"],
+    )
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, actor: User | None, session: Session, by: str, reason: str, now) -> Session:
+    """Cancelled beforehand, by the person or by the centre, with the reason. Its time is freed.
+    `actor` is None when the person cancels through their signed link."""
+    accompaniment = _check_session_open(session)
+    if session.status != SessionStatus.PLANNED:
+        raise CaseRuleError(f"Cet entretien est déjà « {session.get_status_display()} » : il ne peut être annulé.")
+    if by not in CancelledBy.values:
+        raise CaseRuleError("Indiquez qui annule l'entretien : la personne ou le centre.", field="cancelled_by")
+    if not reason.strip():
+        raise CaseRuleError("Indiquez le motif de l'annulation.", field="status_reason")
+    _claim_planned(
+        session, actor=actor, now=now, status=SessionStatus.CANCELLED, cancelled_by=by, status_reason=reason.strip()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=session,
+        centre_id=accompaniment.centre_id,
+        fields=["status", "cancelled_by", "status_reason"],
+    )
+    return session
+
+
+@transaction.atomic
+def session_mark_missed(*, actor: User, session: Session, now, reason: str = "") -> Session:
+    """The person did not come and did not warn. A follow-up task is opened for the counsellor."""
+    accompaniment = _check_session_open(session)
+    if session.status != SessionStatus.PLANNED:
+        raise CaseRuleError(f"Cet entretien est déjà « {session.get_status_display()} ».")
+    if session.starts_at > now:
+        raise CaseRuleError("Une absence ne peut être constatée qu'après l'heure prévue de l'entretien.")
+    _claim_planned(session, actor=actor, now=now, status=SessionStatus.MISSED, status_reason=reason.strip())
+    CaseTask.objects.create(
+        accompaniment=accompaniment,
+        session=session,
+        kind=CaseTaskKind.NO_SHOW_FOLLOW_UP,
+        due_on=timezone.localdate(now) + timedelta(days=NO_SHOW_FOLLOW_UP_DAYS),
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=session, centre_id=accompaniment.centre_id, fields=["status"]
+    )
+    return session
+
+
+@transaction.atomic
+def case_task_done(*, actor: User, task: CaseTask, outcome: str, now) -> CaseTask:
+    if not outcome.strip():
+        raise CaseRuleError("Indiquez la suite donnée (appel, message, nouveau rendez-vous…).", field="outcome")
+    updated = CaseTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+        done_at=now, done_by=actor, outcome=outcome.strip()
+    )
+    if updated == 0:
+        raise StaleEditError("Cette tâche a déjà été traitée : rechargez la page.")
+    task.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=task,
+        centre_id=task.accompaniment.centre_id,
+        fields=["done_at", "outcome"],
+    )
+    return task
 
 
 # --- Consents ------------------------------------------------------------------------------------------
