@@ -158,7 +158,15 @@ OTP_TOTP_ISSUER = "Trajectoire"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+# Failures are counted per pair (account, client address): five wrong passwords from one place lock that
+# account from that place only, so nobody can lock a counsellor out of her own office from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a reverse proxy REMOTE_ADDR is the proxy: the client's address comes from X-Forwarded-For, read
+# only as far as TRUSTED_PROXY_COUNT proxies of ours wrote it (see trajectoire/accounts/network.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
+AXES_CLIENT_IP_CALLABLE = "trajectoire.accounts.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the e-mail in the field Django calls "username".
