@@ -148,7 +148,7 @@ def test_sessions_past_24_hours_are_refused_with_the_reason():
                 "phase": "preliminary",
             },
         )
-    with pytest.raises(CaseRuleError, match="au-delà du plafond légal de 24 heures.*Il reste 4 h"):
+    with pytest.raises(CaseRuleError, match="au-delà du plafond légal de 24 heures.*Il reste 4\xa0h"):
         session_create(
             actor=case.counsellor,
             accompaniment=case,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from trajectoire import formatting
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import Centre, User
 from trajectoire.accounts.services import audit_record
@@ -167,8 +168,8 @@ def _check_ceiling(accompaniment: Accompaniment, duration: int, *, excluding: Se
 
 
 def format_minutes(minutes: int) -> str:
-    hours, rest = divmod(max(minutes, 0), 60)
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+    """« 2 h 30 », « 24 h »: the typography layer's duration, kept under this name for the services' messages."""
+    return formatting.duration(minutes)
 
 
 SESSION_FIELDS = ("starts_at", "duration_minutes", "mode", "phase", "shared_notes", "private_notes")

@@ -1,11 +1,60 @@
+"""Template filters of the French typography layer (trajectoire/formatting.py): pages, PDFs and CSV share it."""
+
 from django import template
 
-from trajectoire.cases.services import format_minutes
+from trajectoire import formatting
 
 register = template.Library()
 
 
 @register.filter
 def hours(minutes) -> str:
-    """720 → « 12 h », 95 → « 1 h 35 »."""
-    return format_minutes(int(minutes or 0))
+    """A number of minutes: 720 → « 12 h », 95 → « 1 h 35 »."""
+    return formatting.duration(minutes)
+
+
+@register.filter
+def duration(minutes) -> str:
+    """Same as `hours`: minutes as « 2 h 30 »."""
+    return formatting.duration(minutes)
+
+
+@register.filter
+def hours_value(value) -> str:
+    """A number of hours (Decimal 24.0) → « 24 h »."""
+    return formatting.hours(value)
+
+
+@register.filter
+def euros(value) -> str:
+    """1890 → « 1 890,00 € »."""
+    return formatting.euros(value)
+
+
+@register.filter
+def euros_round(value) -> str:
+    """13090 → « 13 090 € » (no cents, for totals)."""
+    return formatting.euros(value, 0)
+
+
+@register.filter
+def number(value, decimals=0) -> str:
+    return formatting.number(value, int(decimals))
+
+
+@register.filter
+def de_name(value) -> str:
+    """« de » elided before the name: « d’Aïcha », « de Karim »."""
+    return formatting.de(str(value))
+
+
+@register.filter
+def plural(count, forms: str) -> str:
+    """{{ n|plural:"compétence,compétences" }} → « 3 compétences », « 1 compétence »."""
+    singular, _, plural_form = forms.partition(",")
+    return formatting.plural(count, singular, plural_form or None)
+
+
+@register.filter
+def siret(value) -> str:
+    return formatting.siret(value)
