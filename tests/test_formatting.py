@@ -47,7 +47,14 @@ def test_hours_as_a_decimal_number_of_hours():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Aïcha", "d’Aïcha"), ("Karim", "de Karim"), ("Élodie", "d’Élodie"), ("Hélène", "d’Hélène"), ("Yann", "de Yann"), ("Yves", "d’Yves")],
+    [
+        ("Aïcha", "d’Aïcha"),
+        ("Karim", "de Karim"),
+        ("Élodie", "d’Élodie"),
+        ("Hélène", "d’Hélène"),
+        ("Yann", "de Yann"),
+        ("Yves", "d’Yves"),
+    ],
 )
 def test_de_is_elided_before_a_vowel_sound(name, expected):
     assert formatting.de(name) == expected
