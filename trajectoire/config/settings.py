@@ -21,7 +21,9 @@ if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured(f"ENVIRONMENT={ENVIRONMENT!r}: use development or production.")
 PRODUCTION = ENVIRONMENT == "production"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (`DEBUG=true make run`): with it on, a denied access shows Django's English technical
+# page listing every URL instead of the French "page introuvable", and the demo is shown with DEBUG off.
+DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG=true is refused when ENVIRONMENT=production.")
 
@@ -77,6 +79,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "trajectoire.accounts.middleware.TwoFactorMiddleware",
     "trajectoire.accounts.middleware.CurrentCentreMiddleware",
+    "trajectoire.accounts.middleware.PrivateCacheMiddleware",
+    # Answers 413 before any middleware reads the body (CSRF does, in process_view).
+    "trajectoire.accounts.middleware.RequestSizeMiddleware",
+    "trajectoire.accounts.audit.AuditContextMiddleware",
     # Last, so that it sees the authenticated user and answers lock-outs with our page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,7 +127,10 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
-            "TEST": {"NAME": None},
+            # A file, not shared memory: the browser tests' live server reads it from another thread, and an
+            # in-memory database shared across threads fails under load with « database table is locked ».
+            # pytest-xdist gives each worker its own file (suffix _gw0, _gw1…).
+            "TEST": {"NAME": str(SQLITE_PATH.parent / "test-trajectoire.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -175,6 +184,20 @@ AXES_USERNAME_CALLABLE = "trajectoire.accounts.lockout.username_of"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
+# --- Request size limits -------------------------------------------------------------------------------
+# The longest real text (a whole synthesis document pasted into one field) is a few hundred kB; 3 MB leaves
+# room for an htmx autosave of a long form while refusing a body that only ties up a worker. Above it the
+# writer gets a French 413 page telling her to copy her text before going back (RequestSizeMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_TEXT_KB", 3 * 1024) * 1024
+# Whole multipart requests (file uploads: centre logos) above this are refused the same way.
+FILE_UPLOAD_MAX_REQUEST_SIZE = env_int("REQUEST_MAX_UPLOAD_KB", 10 * 1024) * 1024
+# Files above this are streamed to a temporary file instead of memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+if DATA_UPLOAD_MAX_MEMORY_SIZE < 64 * 1024 or FILE_UPLOAD_MAX_REQUEST_SIZE < DATA_UPLOAD_MAX_MEMORY_SIZE:
+    raise ImproperlyConfigured(
+        "REQUEST_MAX_TEXT_KB must be at least 64 and REQUEST_MAX_UPLOAD_KB at least REQUEST_MAX_TEXT_KB."
+    )
+
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -218,6 +241,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
+# In development WhiteNoise serves straight from the source folders (no collectstatic, edits seen at once),
+# so `make run` with DEBUG off still has its styles. Production serves the hashed collectstatic output.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Uploaded files (centre logos). Private by design: nothing under MEDIA_ROOT is served by URL; the PDF renderer
 # reads the file from disk.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
