@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from trajectoire.accounts.audit import audit_denied
 from trajectoire.accounts.enums import CENTRE_WIDE_WRITE_ROLES, Role
 from trajectoire.accounts.models import Centre, Membership, User
 
@@ -38,11 +39,15 @@ def managed_centre_ids(user: User) -> list[int]:
 
 
 def get_centre_for_user(user: User, pk: int, *, write: bool = False) -> Centre:
+    """A centre is not personal data: its reads are not recorded, its refusals are (security events)."""
     if not user.is_authenticated:
+        audit_denied(user, model=Centre, pk=pk)
         raise Http404
     membership = memberships_of(user).filter(centre_id=pk).first()
     if membership is None:
+        audit_denied(user, model=Centre, pk=pk)
         raise Http404
     if write and membership.role not in CENTRE_WIDE_WRITE_ROLES:
+        audit_denied(user, model=Centre, pk=pk, obj=membership.centre)
         raise PermissionDenied("Seuls les responsables et administrateurs du centre peuvent le modifier.")
     return membership.centre

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -10,24 +11,44 @@ from django.utils import timezone
 from trajectoire.accounts.enums import Role
 from trajectoire.accounts.models import ApiToken, AuditEvent, Centre, Membership, User
 
+_RESOLVE: Any = object()  # "work it out": the person from the object, the address from the current request
+
 
 def audit_record(
     *,
     actor: User | None,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
     centre_id: int | None,
     fields: Iterable[str] = (),
+    beneficiary_id: int | None = _RESOLVE,
+    shown_count: int | None = None,
+    ip: str | None = _RESOLVE,
+    object_type: str = "",
+    object_id: str = "",
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Record who did what to which object. Only field *names* are kept, never values."""
+    """Record who did what to which object. Only field *names* are kept, never values.
+
+    The person concerned is found from the object (a case's record names its beneficiary) unless given, and the
+    client's address comes from the request being served (trajectoire.accounts.audit). Without an object (a
+    refused or failed attempt, a list), OBJECT_TYPE and OBJECT_ID say what was asked for.
+    """
+    from trajectoire.accounts.audit import beneficiary_id_of, current_ip
+
+    authenticated = actor is not None and actor.is_authenticated
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=(f"{actor.get_full_name()} <{actor.email}>" if actor and actor.is_authenticated else "système"),
+        actor=actor if authenticated else None,
+        actor_label=actor_label
+        or (f"{actor.get_full_name()} <{actor.email}>" if actor and authenticated else "système"),
         centre_id=centre_id,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else object_id,
         fields=sorted(set(fields)),
+        beneficiary_id=beneficiary_id_of(obj) if beneficiary_id is _RESOLVE else beneficiary_id,
+        shown_count=shown_count,
+        ip_address=current_ip() if ip is _RESOLVE else ip,
     )
 
 

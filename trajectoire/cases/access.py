@@ -1,9 +1,14 @@
-"""Access funnels of the cases app: the only way views reach personal data."""
+"""Access funnels of the cases app: the only way views reach personal data.
+
+Each funnel records the read (a VIEW row naming the object and its person) or the refusal (a DENIED row) in the
+audit log: views never record reads themselves (trajectoire/accounts/audit.py).
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from trajectoire.accounts.access import has_centre_wide_write
+from trajectoire.accounts.audit import audit_denied, audit_view
 from trajectoire.accounts.models import User
 from trajectoire.cases.models import (
     Accompaniment,
@@ -32,11 +37,14 @@ def can_write_beneficiary(user: User, beneficiary: Beneficiary) -> bool:
 def get_beneficiary_for_user(user: User, pk: int, *, write: bool = False) -> Beneficiary:
     beneficiary = Beneficiary.objects.visible_to(user).select_related("centre", "counsellor").filter(pk=pk).first()
     if beneficiary is None:
+        audit_denied(user, model=Beneficiary, pk=pk)
         raise Http404("Bénéficiaire introuvable.")
     if write and not can_write_beneficiary(user, beneficiary):
+        audit_denied(user, model=Beneficiary, pk=pk, obj=beneficiary)
         raise PermissionDenied(
             "Seuls le conseiller référent et les responsables du centre peuvent modifier ce dossier."
         )
+    audit_view(user, beneficiary, beneficiary_id=beneficiary.pk, centre_id=beneficiary.centre_id)
     return beneficiary
 
 
@@ -46,6 +54,13 @@ def is_case_counsellor(user: User, accompaniment: Accompaniment) -> bool:
 
 def can_write_accompaniment(user: User, accompaniment: Accompaniment) -> bool:
     return is_case_counsellor(user, accompaniment) or has_centre_wide_write(user, accompaniment.centre_id)
+
+
+def can_edit_case_content(user: User, accompaniment: Accompaniment) -> bool:
+    """Whether the pages offer write forms (sessions, information, consents to record or sign, profile, pistes,
+    plan, synthesis): only while the case is open. A closed or abandoned case is read-only except the
+    follow-up interview, the withdrawal of a consent and, for managers, reopening."""
+    return accompaniment.is_open and can_write_accompaniment(user, accompaniment)
 
 
 def can_read_private_notes(user: User, accompaniment: Accompaniment) -> bool:
@@ -61,9 +76,12 @@ def get_accompaniment_for_user(user: User, pk: int, *, write: bool = False) -> A
         .first()
     )
     if accompaniment is None:
+        audit_denied(user, model=Accompaniment, pk=pk)
         raise Http404("Accompagnement introuvable.")
     if write and not can_write_accompaniment(user, accompaniment):
+        audit_denied(user, model=Accompaniment, pk=pk, obj=accompaniment)
         raise PermissionDenied("Seuls les conseillers de ce bilan et les responsables du centre peuvent le modifier.")
+    audit_view(user, accompaniment, beneficiary_id=accompaniment.beneficiary_id, centre_id=accompaniment.centre_id)
     return accompaniment
 
 
@@ -74,12 +92,15 @@ def case_child_funnel(model, path: str = "accompaniment"):
     def funnel(user: User, pk: int, *, write: bool = False):
         obj = model.objects.visible_to(user).filter(pk=pk).first()
         if obj is None:
+            audit_denied(user, model=model, pk=pk)
             raise Http404("Élément introuvable.")
         accompaniment = obj
         for part in path.split("__"):
             accompaniment = getattr(accompaniment, part)
         if write and not can_write_accompaniment(user, accompaniment):
+            audit_denied(user, model=model, pk=pk, obj=obj)
             raise PermissionDenied("Vous ne pouvez pas modifier cet accompagnement.")
+        audit_view(user, obj, beneficiary_id=accompaniment.beneficiary_id, centre_id=accompaniment.centre_id)
         return obj
 
     funnel.__name__ = f"get_{model._meta.model_name}_for_user"
