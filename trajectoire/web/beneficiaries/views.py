@@ -3,9 +3,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from trajectoire.accounts.audit import audited_list
 from trajectoire.cases.access import can_write_beneficiary, get_beneficiary_for_user
 from trajectoire.cases.models import Accompaniment, Beneficiary
-from trajectoire.cases.services import beneficiary_create, beneficiary_update, beneficiary_viewed
+from trajectoire.cases.services import beneficiary_create, beneficiary_update
 from trajectoire.web.beneficiaries.forms import BeneficiaryForm, BeneficiarySearchForm
 from trajectoire.web.decorators import centre_member_required
 
@@ -25,6 +26,7 @@ def beneficiary_list(request):
         if form.cleaned_data["mine"]:
             beneficiaries = beneficiaries.filter(counsellor=request.user)
     page = Paginator(beneficiaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    audited_list(request, page, search=form.is_valid() and bool(form.cleaned_data["q"].strip()))
     template = "beneficiaries/_partials/results.html" if request.htmx else "beneficiaries/list.html"
     return render(request, template, {"form": form, "page": page})
 
@@ -44,7 +46,6 @@ def beneficiary_create_view(request):
 @centre_member_required
 def beneficiary_detail(request, pk: int):
     beneficiary = get_beneficiary_for_user(request.user, pk)
-    beneficiary_viewed(actor=request.user, beneficiary=beneficiary)
     return render(
         request,
         "beneficiaries/detail.html",

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from trajectoire.accounts.audit import audited_list
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.services import audit_record
 from trajectoire.cases.models import Accompaniment, Session
@@ -38,6 +39,7 @@ def calendar_week(request):
         .distinct()
         .order_by("starts_at")
     )
+    sessions = audited_list(request, sessions)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
@@ -89,7 +91,7 @@ def _centre_cases(request):
 @centre_manager_required
 def centre_cases(request):
     form, cases = _centre_cases(request)
-    cases = list(cases[:500])
+    cases = audited_list(request, cases[:500], search=form.is_valid() and bool(form.cleaned_data["q"]))
     totals = {
         "count": len(cases),
         "hours": round(sum((c.minutes or 0) for c in cases) / 60, 1),
@@ -148,5 +150,6 @@ def centre_cases_csv(request):
         obj=request.membership.centre,
         centre_id=request.membership.centre_id,
         fields=["accompaniments"],
+        shown_count=len({case.beneficiary_id for case in cases}),
     )
     return response

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.services import audit_record
-from trajectoire.cases.access import get_accompaniment_for_user
+from trajectoire.cases.access import get_accompaniment_for_user, get_synthesis_for_user
 from trajectoire.cases.enums import ConsentKind
 from trajectoire.cases.errors import CaseRuleError
 from trajectoire.cases.models import Accompaniment, Synthesis
@@ -25,25 +25,38 @@ PERSON_LINK_SALT = "trajectoire.synthesis.person-link"
 PERSON_LINK_DAYS = 30
 
 
-def _synthesis_of(case: Accompaniment) -> Synthesis:
-    synthesis = Synthesis.objects.filter(accompaniment=case).first()
-    if synthesis is None or synthesis.destroyed_at is not None:
+def _synthesis_of(user, case: Accompaniment) -> Synthesis:
+    found = Synthesis.objects.filter(accompaniment=case, destroyed_at__isnull=True).values_list("pk", flat=True)
+    if not found:
         raise Http404("Aucun document de synthèse pour ce bilan.")
-    return synthesis
+    # Through its funnel, so that the read is recorded as the synthesis's.
+    return get_synthesis_for_user(user, found[0])
 
 
 @centre_member_required
 @require_http_methods(["GET", "POST"])
 def synthesis_edit(request, pk: int):
+    """GET shows the synthesis or, when the case has none yet, a « Commencer la synthèse » button: starting it
+    writes a first version, so it is a POST (action=start), never a side effect of reading the page. Any other
+    POST saves a new version."""
     case = get_accompaniment_for_user(request.user, pk, write=request.method == "POST")
     synthesis = Synthesis.objects.filter(accompaniment=case).first()
+    if request.method == "POST" and request.POST.get("action") == "start":
+        if synthesis is None and not case.is_open:
+            messages.error(request, "Le bilan est terminé : une synthèse ne se commence plus.")
+        elif synthesis is None:
+            synthesis_start(actor=request.user, accompaniment=case)
+            messages.success(request, "La synthèse est commencée à partir du dossier : rédigez-la avec la personne.")
+        return redirect("web:synthesis_edit", pk=case.pk)
     if synthesis is None:
-        if request.method == "GET" and not case.is_open:
+        if not case.is_open:
             raise Http404("Aucun document de synthèse pour ce bilan.")
-        case = get_accompaniment_for_user(request.user, pk, write=True)
-        synthesis = synthesis_start(actor=request.user, accompaniment=case)
+        if request.method == "POST":
+            return redirect("web:synthesis_edit", pk=case.pk)
+        return render(request, "cases/synthesis.html", {**case_context(request, case), "synthesis": None})
     if synthesis.destroyed_at is not None:
         raise Http404("Le document de synthèse a été détruit (C. trav. R6313-7).")
+    synthesis = get_synthesis_for_user(request.user, synthesis.pk)  # records the read as the synthesis's
     form = SynthesisForm(request.POST or None, instance=synthesis, initial={"base_version": synthesis.version})
     if request.method == "POST" and form.is_valid():
         synthesis.refresh_from_db()
@@ -79,7 +92,7 @@ def synthesis_edit(request, pk: int):
 @require_POST
 def synthesis_validate_view(request, pk: int):
     case = get_accompaniment_for_user(request.user, pk, write=True)
-    synthesis = _synthesis_of(case)
+    synthesis = _synthesis_of(request.user, case)
     form = ValidateSynthesisForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -109,7 +122,7 @@ def synthesis_pdf_view(request, pk: int):
     """The counsellor's copy; with ?destinataire=<consent> the copy for a named third party, only
     under an active sharing consent naming that party (L6313-4)."""
     case = get_accompaniment_for_user(request.user, pk)
-    synthesis = _synthesis_of(case)
+    synthesis = _synthesis_of(request.user, case)
     recipient = ""
     consent_id = request.GET.get("destinataire")
     if consent_id:

@@ -22,7 +22,6 @@ from trajectoire.cases.services import (
     BILAN_CEILING_MINUTES,
     accompaniment_create,
     accompaniment_update,
-    accompaniment_viewed,
     consent_record,
     consent_sign,
     consent_withdraw,
@@ -97,7 +96,6 @@ def case_edit(request, pk: int):
 @centre_member_required
 def case_detail(request, pk: int):
     case = get_accompaniment_for_user(request.user, pk)
-    accompaniment_viewed(actor=request.user, accompaniment=case)
     context = case_context(request, case)
     context.update(
         {

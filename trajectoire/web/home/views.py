@@ -5,6 +5,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
+from trajectoire.accounts.audit import audited_list
 from trajectoire.accounts.enums import CENTRE_WIDE_WRITE_ROLES
 from trajectoire.cases.enums import OPEN_STATES, State
 from trajectoire.cases.models import Accompaniment, Beneficiary, Session
@@ -49,12 +50,20 @@ def home(request):
         return render(request, "home/no_centre.html")
     form = BeneficiarySearchForm(request.GET or None)
     mine = Beneficiary.objects.visible_to(request.user).filter(centre=membership.centre, counsellor=request.user)
+    searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
     if form.is_valid():
         mine = mine.search(form.cleaned_data["q"])
     if request.htmx:
-        return render(request, "beneficiaries/_partials/home_results.html", {"beneficiaries": mine[:50]})
-    context = {"form": form, "beneficiaries": mine[:50], "beneficiary_count": mine.count()}
+        shown = audited_list(request, mine[:50], search=searched)
+        return render(request, "beneficiaries/_partials/home_results.html", {"beneficiaries": shown})
+    context = {
+        "form": form,
+        "beneficiaries": audited_list(request, mine[:50], search=searched),
+        "beneficiary_count": mine.count(),
+    }
     context.update(_caseload(request.user, membership.centre, timezone.localdate()))
+    for key in ("open_cases", "next_sessions", "follow_ups"):
+        context[key] = audited_list(request, context[key])
     if membership.role in CENTRE_WIDE_WRITE_ROLES:
         context["per_counsellor"] = (
             Beneficiary.objects.visible_to(request.user)
