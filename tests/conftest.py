@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from tests import factories
 
@@ -58,3 +59,10 @@ def login_as(client, world, who):
     if world[who] is not None:
         client.force_login(world[who])
     return client
+
+
+@pytest.fixture
+def csrf_client():
+    """A test client that checks CSRF as the real server does (Django's default test client skips the check,
+    which hides every missing token). Take the token from a page: `page.context["csrf_token"]`."""
+    return Client(enforce_csrf_checks=True)
