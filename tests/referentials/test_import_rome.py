@@ -92,7 +92,8 @@ def test_imported_rows_hold_texts_genders_tags_and_core_flags(rome_v460):
 
 
 def test_a_newer_version_adds_updates_and_deactivates_without_deleting(rome_v460):
-    summary = run_json("--data-dir", str(ROME_V461))
+    # v461 retires N1110, a quarter of this tiny set: far over the 2 % guard, hence --allow-shrink.
+    summary = run_json("--data-dir", str(ROME_V461), "--allow-shrink")
     assert summary["version"] == "461"
     assert summary["occupations"] == 4  # N1110 out, J1520 in
     removed = Occupation.objects.get(code="N1110")
@@ -105,7 +106,7 @@ def test_a_newer_version_adds_updates_and_deactivates_without_deleting(rome_v460
     assert not OccupationItem.objects.active().filter(ogr_code=103495).exists()
     assert summary["created"] > 0 and summary["updated"] > 0 and summary["deactivated"] > 0
     # Going back reactivates the code instead of creating it again.
-    back = run_json("--data-dir", str(ROME_V460))
+    back = run_json("--data-dir", str(ROME_V460), "--allow-shrink")
     assert Occupation.objects.get(code="N1110").is_active
     assert Occupation.objects.filter(code="N1110").count() == 1
     assert back["occupations"] == 4 and Occupation.objects.get(code="J1520").is_active is False

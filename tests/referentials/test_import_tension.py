@@ -29,7 +29,7 @@ def test_tension_is_joined_to_rome_4_through_the_parent_code(rome_v460):
     assert (tension.year, tension.rome_v3_code, tension.tension, tension.offers) == (2021, "N1103", 2, 4465.1587)
     assert tension.components[0] == ("intensité d'embauches", 4)
     assert EmploymentArea.objects.get(code="7617").department == "31"
-    assert Commune.objects.get(insee_code="31003").area.label == "TOULOUSE"
+    assert Commune.objects.get(insee_code="31003").area.label == "Toulouse"
     assert ReferentialVersion.objects.get(source="tension").version == "2021"
 
 

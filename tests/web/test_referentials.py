@@ -66,7 +66,7 @@ def test_the_occupation_page_shows_the_whole_sheet(client, member, referentials)
     page = client.get(reverse("web:referential_occupation", kwargs={"code": "j1501"})).content.decode()
     assert "Aide-soignant / Aide-soignante" in page
     assert "L&#x27;aide-soignant apporte un soutien" in page
-    assert "Accès au métier" in page and "Diplôme d&#x27;Etat" in page
+    assert "Accès au métier" in page and "Diplôme d&#x27;État" in page
     assert "Savoir-faire — technique" in page
     assert "cœur de métier" in page
     assert "Savoirs" in page and "Contextes de travail" in page
@@ -85,11 +85,11 @@ def test_the_occupation_page_links_its_mobilities(client, member, referentials):
 def test_the_tension_of_a_chosen_area_is_shown_with_its_year(client, member, referentials):
     url = reverse("web:referential_occupation", kwargs={"code": "J1501"})
     page = client.get(url, {"bassin": "7617"}).content.decode()
-    assert "TOULOUSE" in page and "tension très forte" in page and "(5 sur 5, données 2021)" in page
+    assert "Toulouse" in page and "tension très forte" in page and "(5 sur 5, données 2021)" in page
     partial = client.get(url, {"bassin": "7614"}, headers={"HX-Request": "true"})
     html = partial.content.decode()
     assert "<html" not in html
-    assert 'id="tension"' in html and "RODEZ" in html and "données 2021" in html
+    assert 'id="tension"' in html and "Rodez" in html and "données 2021" in html
 
 
 def test_an_unknown_occupation_is_404(client, member, referentials):
@@ -100,7 +100,7 @@ def test_a_removed_occupation_stays_readable_with_a_warning(client, member, refe
     from tests.referentials.helpers import ROME_V461
     from trajectoire.referentials.importers.rome import rome_import
 
-    rome_import(directory=ROME_V461)
+    rome_import(directory=ROME_V461, allow_shrink=True)  # v461 retires N1110, a quarter of the fixture set
     page = client.get(reverse("web:referential_occupation", kwargs={"code": "N1110"})).content.decode()
     assert "ne figure plus dans la version courante du ROME" in page
 

@@ -1,11 +1,15 @@
 """Import of a ROME 4.0 set (`unix_*_v4NN_utf8.csv`, plain or gzipped) as France Travail publishes it.
 
 Steps:
-1. `find_rome_files` locates one complete set of files of a single version in a folder.
+1. `find_rome_files` locates one complete set of files of a single version in a folder and checks it
+   against its `MANIFEST.json` when there is one (`trajectoire.manifest`).
 2. `parse_rome` reads and validates every file into plain dictionaries (no database); a malformed
-   file raises `ImportFileError` naming file, line and column.
-3. `rome_import` writes in one transaction: upsert by code, compare with the stored rows to count
-   unchanged ones, and deactivate (never delete) the codes that disappeared.
+   file (a required one with no data row included) raises `ImportFileError` naming file, line and column.
+   Capitals that lost their accent are restored from the referential's own words (`labels.AccentRestorer`).
+3. `rome_import` compares what it would deactivate with what is active and refuses (`ShrinkRefused`)
+   when a table would lose more than `max_shrink` % of its rows or its last ones; then it writes in one
+   transaction: upsert by code, compare with the stored rows to count unchanged ones, and deactivate
+   (never delete) the codes that disappeared.
 """
 
 import re
@@ -18,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from trajectoire.manifest import check_manifest
 from trajectoire.referentials.enums import (
     CoreFlag,
     EcologicalTransition,
@@ -28,7 +33,17 @@ from trajectoire.referentials.enums import (
     SkillNature,
 )
 from trajectoire.referentials.importers.csvfiles import ImportFileError, Row, read_rows, read_text
-from trajectoire.referentials.importers.sync import SyncStats, pk_map, sync_rows
+from trajectoire.referentials.importers.labels import AccentRestorer
+from trajectoire.referentials.importers.sync import (
+    DEFAULT_MAX_SHRINK,
+    Shrink,
+    ShrinkRefused,
+    SyncStats,
+    check_shrink,
+    measure_shrink,
+    pk_map,
+    sync_rows,
+)
 from trajectoire.referentials.models import (
     JobTitle,
     Knowledge,
@@ -130,6 +145,7 @@ class RomeFiles:
     version: str
     paths: dict[str, Path]
     published_on: date | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -184,7 +200,15 @@ def find_rome_files(directory: Path) -> RomeFiles:
     if missing:
         names = ", ".join(f"unix_{name}_v{version}_utf8.csv" for name in missing)
         raise ImportFileError(directory, f"fichier(s) manquant(s) pour la version {version} : {names}.")
-    return RomeFiles(directory, version, paths, _published_on(directory / "version.txt"))
+    return RomeFiles(directory, version, paths, _published_on(directory / "version.txt"), manifest_warnings(directory))
+
+
+def manifest_warnings(directory: Path) -> list[str]:
+    """Check `directory` against its MANIFEST.json (if any): errors raise, warnings are returned."""
+    report = check_manifest(directory)
+    if report.errors:
+        raise ImportFileError(directory / "MANIFEST.json", " ; ".join(report.errors))
+    return report.warnings
 
 
 def _published_on(path: Path) -> date | None:
@@ -293,7 +317,13 @@ def parse_rome(files: RomeFiles) -> RomeData:
 
     def rows(name: str):
         columns = REQUIRED_FILES.get(name) or OPTIONAL_FILES[name]
-        return read_rows(paths[name], columns)
+        count = 0
+        for row in read_rows(paths[name], columns):
+            count += 1
+            yield row
+        if not count:
+            # A header with nothing under it is a cut download, never a referential.
+            raise ImportFileError(paths[name], "aucune ligne de données sous l'en-tête (fichier tronqué ?).", line=2)
 
     path = paths["referentiel_code_rome"]
     for row in rows("referentiel_code_rome"):
@@ -481,7 +511,38 @@ def parse_rome(files: RomeFiles) -> RomeData:
         if (source, target) in data.mobilities:
             raise _duplicate(path, row, "code_rome_cible", f"{source} → {target}")
         data.mobilities[(source, target)] = _int(row, "numero_ordre", path)
+    restore_accents(data)
     return data
+
+
+# Text fields of each table, where capitals may have lost their accent.
+TEXT_FIELDS = {
+    "major_domains": ("label",),
+    "domains": ("label",),
+    "occupations": ("label", "definition", "access"),
+    "job_titles": ("label", "short_label", "label_masculine", "label_feminine"),
+    "skills": ("label", "sub_category", "definition"),
+    "knowledge": ("label", "category", "sub_category"),
+    "work_contexts": ("label", "type_label"),
+}
+
+
+def restore_accents(data: RomeData) -> int:
+    """« Elaborer » → « Élaborer » in every text field, from the lower-case words of the same set; returns how
+    many fields changed. Idempotent: a second pass changes nothing (see `labels.AccentRestorer`)."""
+    restorer = AccentRestorer()
+    tables = {name: getattr(data, name) for name in TEXT_FIELDS}
+    restorer.learn(row[f] for name, rows in tables.items() for row in rows.values() for f in TEXT_FIELDS[name])
+    changed = 0
+    for name, rows in tables.items():
+        for row in rows.values():
+            for f in TEXT_FIELDS[name]:
+                # Texts are one sentence per line: each line starts a sentence.
+                fixed = "\n".join(restorer.text(line) for line in row[f].split("\n"))
+                if fixed != row[f]:
+                    row[f] = fixed
+                    changed += 1
+    return changed
 
 
 # --- 3. Writing ------------------------------------------------------------------------------------------
@@ -493,6 +554,7 @@ class ImportResult:
     counts: dict[str, int]
     stats: dict[str, SyncStats]
     skipped: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def totals(self) -> SyncStats:
@@ -525,14 +587,29 @@ def rome_counts() -> dict[str, int]:
     }
 
 
-def rome_import(*, directory: Path | None = None, now=None) -> ImportResult:
-    """Import the ROME set found in `directory` (default: the newest shipped one), all or nothing."""
+def rome_import(
+    *,
+    directory: Path | None = None,
+    now=None,
+    max_shrink: float = DEFAULT_MAX_SHRINK,
+    allow_shrink: bool = False,
+) -> ImportResult:
+    """Import the ROME set found in `directory` (default: the newest shipped one), all or nothing.
+
+    Raises ImportFileError for a malformed set and ShrinkRefused, before writing anything, when a table would
+    lose more than `max_shrink` % of its active rows or all of them (unless `allow_shrink`).
+    """
     files = find_rome_files(directory or default_rome_dir())
     data = parse_rome(files)
     with transaction.atomic():
+        try:
+            check_shrink(rome_shrinks(data), max_shrink=max_shrink, allow=allow_shrink)
+        except ShrinkRefused as exc:
+            exc.version = files.version
+            raise
         stats = _write(data)
         counts = rome_counts()
-        result = ImportResult(files.version, counts, stats)
+        result = ImportResult(files.version, counts, stats, warnings=files.warnings)
         ReferentialVersion.objects.update_or_create(
             source=ReferentialSource.ROME,
             version=files.version,
@@ -543,6 +620,37 @@ def rome_import(*, directory: Path | None = None, now=None) -> ImportResult:
             },
         )
     return result
+
+
+def rome_shrinks(data: RomeData) -> list[Shrink]:
+    """For every table, its active rows now and how many of them this set would deactivate."""
+
+    def active(model, *fields: str) -> set:
+        rows = model.objects.filter(is_active=True).values_list(*fields)
+        return {row if len(fields) > 1 else row[0] for row in rows.iterator(chunk_size=BATCH_SIZE)}
+
+    return [
+        measure_shrink("major_domains", "grands domaines", active(MajorDomain, "code"), set(data.major_domains)),
+        measure_shrink(
+            "professional_domains", "domaines professionnels", active(ProfessionalDomain, "code"), set(data.domains)
+        ),
+        measure_shrink("occupations", "fiches métiers", active(Occupation, "code"), set(data.occupations)),
+        measure_shrink("job_titles", "appellations", active(JobTitle, "ogr_code"), set(data.job_titles)),
+        measure_shrink("skills", "compétences", active(Skill, "ogr_code"), set(data.skills)),
+        measure_shrink("knowledge", "savoirs", active(Knowledge, "ogr_code"), set(data.knowledge)),
+        measure_shrink(
+            "work_contexts", "contextes de travail", active(WorkContext, "ogr_code"), set(data.work_contexts)
+        ),
+        measure_shrink(
+            "occupation_items",
+            "éléments de fiches",
+            active(OccupationItem, "occupation__code", "ogr_code"),
+            set(data.items),
+        ),
+        measure_shrink(
+            "mobilities", "mobilités", active(Mobility, "source__code", "target__code"), set(data.mobilities)
+        ),
+    ]
 
 
 def _write(data: RomeData) -> dict[str, SyncStats]:

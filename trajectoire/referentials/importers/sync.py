@@ -92,3 +92,89 @@ def sync_rows(
                 batch.delete()
         stats.deactivated = len(stale)
     return stats
+
+
+# --- Guard against a shrinking referential ----------------------------------------------------------------
+
+DEFAULT_MAX_SHRINK = 2.0  # percent of a table's active rows one import may deactivate without --allow-shrink
+
+
+@dataclass(frozen=True)
+class Shrink:
+    """What an import would do to one table: `active` rows now, `would_deactivate` of them gone after."""
+
+    table: str  # stable name, used in the JSON output (« mobilities »)
+    label: str  # French name for messages (« mobilités »)
+    active: int
+    would_deactivate: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.would_deactivate / self.active if self.active else 0.0
+
+    def as_json(self) -> dict:
+        return {
+            "table": self.table,
+            "active": self.active,
+            "would_deactivate": self.would_deactivate,
+            "percent": round(self.percent, 2),
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"{self.label} : {_fr_int(self.would_deactivate)} ligne(s) active(s) sur {_fr_int(self.active)} "
+            f"seraient désactivées ({_fr_percent(self.percent)})"
+        )
+
+
+class ShrinkRefused(Exception):
+    """The import would deactivate too much: nothing was written. The message is French."""
+
+    def __init__(self, refusals: list[Shrink], max_shrink: float, version: str | None = None):
+        self.refusals = refusals
+        self.max_shrink = max_shrink
+        self.version = version
+        super().__init__(str(self))
+
+    def as_json(self) -> dict:
+        """What `--json` adds to the usual summary when the import is refused (documented in referentials.md)."""
+        return {
+            "status": "refused",
+            "max_shrink": self.max_shrink,
+            "refusals": [shrink.as_json() for shrink in self.refusals],
+        }
+
+    def __str__(self) -> str:
+        tables = " ; ".join(str(shrink) for shrink in self.refusals)
+        return (
+            f"le jeu de fichiers ferait fondre le référentiel — {tables}. Seuil : {_fr_percent(self.max_shrink)} "
+            "des lignes actives d'une table (et jamais la dernière). Un fichier tronqué ou vide en est la cause "
+            "habituelle ; si la baisse est voulue (nouvelle version qui retire des codes), relancez avec "
+            "--allow-shrink, ou relevez le seuil avec --max-shrink POURCENT."
+        )
+
+
+def measure_shrink(table: str, label: str, active_keys: set, new_keys: set) -> Shrink:
+    return Shrink(table, label, len(active_keys), len(active_keys - new_keys))
+
+
+def check_shrink(
+    shrinks: list[Shrink], *, max_shrink: float = DEFAULT_MAX_SHRINK, allow: bool = False, version: str | None = None
+) -> None:
+    """Raise ShrinkRefused if a table would lose more than `max_shrink` % of its active rows, or all of them."""
+    if allow:
+        return
+    refusals = [
+        s for s in shrinks if s.would_deactivate and (s.percent > max_shrink or s.would_deactivate == s.active)
+    ]
+    if refusals:
+        raise ShrinkRefused(refusals, max_shrink, version)
+
+
+def _fr_int(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def _fr_percent(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}\u00a0%"

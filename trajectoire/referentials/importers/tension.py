@@ -3,15 +3,18 @@ commune → bassin d'emploi table.
 
 Steps:
 1. Read `lexique-bassins.csv` (commune → BE19 area) and `cities-tension-utf8.csv` (one row per ROME v3
-   code × area × year), both plain or gzipped; a malformed file raises `ImportFileError`.
+   code × area × year), both plain or gzipped, after checking the folder against its `MANIFEST.json` when
+   there is one; a malformed file (or one with no data row) raises `ImportFileError`. Bassin names are put
+   in French title case, spelled like the communes of the same table (`labels.AreaNamer`).
 2. Join each v3 code to the ROME 4.0 occupations whose `parent_code` is that code (import ROME first).
-3. Write in one transaction. Areas and communes that disappear are deactivated; tension figures that
-   disappear are deleted (nothing points to them) and counted as deactivated.
+3. Refuse (`ShrinkRefused`, nothing written) when a table would lose more than `max_shrink` % of its rows
+   or its last ones; otherwise write in one transaction. Areas and communes that disappear are deactivated;
+   tension figures that disappear are deleted (nothing points to them) and counted as deactivated.
 """
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +23,16 @@ from django.utils import timezone
 
 from trajectoire.referentials.enums import ReferentialSource
 from trajectoire.referentials.importers.csvfiles import ImportFileError, Row, read_rows
-from trajectoire.referentials.importers.sync import SyncStats, pk_map, sync_rows
+from trajectoire.referentials.importers.labels import AreaNamer
+from trajectoire.referentials.importers.rome import manifest_warnings
+from trajectoire.referentials.importers.sync import (
+    DEFAULT_MAX_SHRINK,
+    SyncStats,
+    check_shrink,
+    measure_shrink,
+    pk_map,
+    sync_rows,
+)
 from trajectoire.referentials.models import Commune, EmploymentArea, LabourTension, Occupation, ReferentialVersion
 
 AREAS_FILE = "lexique-bassins.csv"
@@ -57,6 +69,7 @@ class TensionResult:
     counts: dict[str, int]
     stats: dict[str, SyncStats]
     unmatched_codes: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         total = SyncStats()
@@ -71,6 +84,15 @@ class TensionResult:
             "unchanged": total.unchanged,
             "deactivated": total.deactivated,
         }
+
+
+def tension_counts() -> dict[str, int]:
+    """What the database holds (active areas and communes, tension rows)."""
+    return {
+        "areas": EmploymentArea.objects.active().count(),
+        "communes": Commune.objects.active().count(),
+        "tensions": LabourTension.objects.count(),
+    }
 
 
 def default_tension_dir() -> Path:
@@ -137,8 +159,12 @@ def parse_areas(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
         areas.setdefault(area, {"label": row["NOMBE19"].strip(), "region": row["REG"].strip()})
         departments[area][row["DEP"].strip()] += 1
         communes[insee] = {"name": row["NOMCOM"].strip(), "department": row["DEP"].strip(), "area_code": area}
+    if not communes:
+        raise ImportFileError(path, "aucune ligne de données sous l'en-tête (fichier tronqué ?).", line=2)
+    namer = AreaNamer((c["name"], c["area_code"]) for c in communes.values())
     for code, area in areas.items():
         area["department"] = departments[code].most_common(1)[0][0]
+        area["label"] = namer.name(area["label"], code)
     return areas, communes
 
 
@@ -168,11 +194,23 @@ def parse_tension(path: Path) -> dict[tuple[str, str, int], dict]:
             "offers": _number(row, "oee", path),
             "job_seekers": _number(row, "defm_abc", path),
         }
+    if not rows:
+        raise ImportFileError(path, "aucune ligne de données sous l'en-tête (fichier tronqué ?).", line=2)
     return rows
 
 
-def tension_import(*, directory: Path | None = None, now=None) -> TensionResult:
+def tension_import(
+    *,
+    directory: Path | None = None,
+    now=None,
+    max_shrink: float = DEFAULT_MAX_SHRINK,
+    allow_shrink: bool = False,
+) -> TensionResult:
+    """Import the tension folder, all or nothing; ShrinkRefused as for `rome_import`."""
     directory = directory or default_tension_dir()
+    if not directory.is_dir():
+        raise ImportFileError(directory, "ce dossier n'existe pas.")
+    warnings = manifest_warnings(directory)
     areas_path = _find(directory, AREAS_FILE)
     tension_path = _find(directory, TENSION_FILE)
     areas, communes = parse_areas(areas_path)
@@ -189,6 +227,36 @@ def tension_import(*, directory: Path | None = None, now=None) -> TensionResult:
     if not children:
         raise ImportFileError(directory, "aucune fiche ROME en base : lancez d'abord `manage.py import_rome`.")
     with transaction.atomic():
+        new_tensions = {
+            (occupation, area_code, year)
+            for (code, area_code, year) in tensions
+            for occupation in children.get(code, ())
+        }
+        check_shrink(
+            [
+                measure_shrink(
+                    "areas",
+                    "bassins d'emploi",
+                    set(EmploymentArea.objects.filter(is_active=True).values_list("code", flat=True)),
+                    set(areas),
+                ),
+                measure_shrink(
+                    "communes",
+                    "communes",
+                    set(Commune.objects.filter(is_active=True).values_list("insee_code", flat=True)),
+                    set(communes),
+                ),
+                measure_shrink(
+                    "tensions",
+                    "tensions",
+                    set(LabourTension.objects.values_list("occupation_id", "area__code", "year")),
+                    new_tensions,
+                ),
+            ],
+            max_shrink=max_shrink,
+            allow=allow_shrink,
+            version=version,
+        )
         stats = {"bassins d'emploi": sync_rows(EmploymentArea, ("code",), {(k,): v for k, v in areas.items()})}
         area_pks = pk_map(EmploymentArea, "code")
         stats["communes"] = sync_rows(
@@ -207,13 +275,8 @@ def tension_import(*, directory: Path | None = None, now=None) -> TensionResult:
             for occupation in children.get(code, ()):
                 rows[(occupation, area_pks[area_code], year)] = {"rome_v3_code": code, **figures}
         stats["tensions"] = sync_rows(LabourTension, ("occupation_id", "area_id", "year"), rows, soft=False)
-        counts = {
-            "areas": EmploymentArea.objects.active().count(),
-            "communes": Commune.objects.active().count(),
-            "tensions": LabourTension.objects.count(),
-            "rome_v3_codes": len({code for code, _, _ in tensions}),
-        }
-        result = TensionResult(version, counts, stats, sorted(unmatched))
+        counts = {**tension_counts(), "rome_v3_codes": len({code for code, _, _ in tensions})}
+        result = TensionResult(version, counts, stats, sorted(unmatched), warnings)
         ReferentialVersion.objects.update_or_create(
             source=ReferentialSource.TENSION,
             version=version,

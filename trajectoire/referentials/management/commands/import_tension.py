@@ -5,8 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from trajectoire.referentials.enums import ReferentialSource
+from trajectoire.referentials.importers.command import add_shrink_arguments, refuse, write_warnings
 from trajectoire.referentials.importers.csvfiles import ImportFileError
-from trajectoire.referentials.importers.tension import tension_import
+from trajectoire.referentials.importers.sync import ShrinkRefused
+from trajectoire.referentials.importers.tension import tension_counts, tension_import
 from trajectoire.referentials.models import ReferentialVersion
 
 
@@ -20,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--data-dir", type=Path, help="dossier des fichiers (par défaut : data/tension/)")
         parser.add_argument("--json", action="store_true", help="affiche le bilan sur une ligne JSON")
         parser.add_argument("--if-empty", action="store_true", help="ne fait rien si une tension a déjà été importée")
+        add_shrink_arguments(parser)
 
-    def handle(self, *args, data_dir=None, json=False, if_empty=False, **options):
+    def handle(self, *args, data_dir=None, json=False, if_empty=False, max_shrink=None, allow_shrink=False, **options):
         if if_empty:
             current = ReferentialVersion.objects.current(ReferentialSource.TENSION)
             if current is not None:
@@ -32,10 +35,13 @@ class Command(BaseCommand):
                 return
         started = time.perf_counter()
         try:
-            result = tension_import(directory=data_dir)
+            result = tension_import(directory=data_dir, max_shrink=max_shrink, allow_shrink=allow_shrink)
         except ImportFileError as exc:
             raise CommandError(f"Import de la tension annulé, rien n'a été modifié. {exc}")
+        except ShrinkRefused as exc:
+            raise refuse(self, exc, what="Import de la tension", as_json=json, counts=tension_counts()) from None
         elapsed = time.perf_counter() - started
+        write_warnings(self, result.warnings)
         if json:
             self.stdout.write(_dumps(result.as_json()))
             return
