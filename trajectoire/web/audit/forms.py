@@ -6,16 +6,23 @@ from trajectoire.web.forms import BootstrapMixin
 
 
 class AuditFilterForm(BootstrapMixin, forms.Form):
+    person = forms.CharField(
+        label="Personne concernée",
+        required=False,
+        max_length=100,
+        help_text="Nom, prénom ou n° de dossier d'un bénéficiaire du centre.",
+    )
     actor = forms.ModelChoiceField(label="Auteur", queryset=User.objects.none(), required=False, empty_label="Tous")
     action = forms.ChoiceField(label="Action", choices=[("", "Toutes"), *AuditAction.choices], required=False)
     object_type = forms.ChoiceField(label="Type d'objet", required=False)
+    security = forms.BooleanField(label="Événements de sécurité seulement", required=False)
     since = forms.DateField(label="Depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, centre, object_types, **kwargs):
+    def __init__(self, *args, centre, object_types: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = User.objects.filter(memberships__centre=centre).order_by("last_name")
-        self.fields["object_type"].choices = [("", "Tous"), *[(t, t) for t in object_types]]
+        self.fields["object_type"].choices = [("", "Tous"), *object_types]
 
     def clean(self):
         cleaned = super().clean()
