@@ -51,6 +51,7 @@ class ManifestReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     present: bool = False
+    verified: set[str] = field(default_factory=set)  # names of the files whose hash matched
 
     @property
     def ok(self) -> bool:
@@ -141,6 +142,7 @@ def check_manifest(directory: str | Path) -> ManifestReport:
             report.errors.append(f"fichier {name} : listé dans {MANIFEST_NAME} mais absent du dossier.")
             continue
         if sha256_of(path) == entry["sha256"]:
+            report.verified.add(name)
             continue
         expected = entry.get("rows")
         try:

@@ -26,8 +26,19 @@ EXIT_BAD_DATA = 3
 MAX_LINE_CHARS = 1_000_000
 
 
+# The loader words every defect it knows as DataError; the others are a last net so that a data folder it
+# did not foresee still ends with one line and exit status 3, never a traceback.
+BAD_DATA_ERRORS = (DataError, OSError, EOFError, UnicodeDecodeError, ValueError, LookupError)
+
+
 class InputError(Exception):
     pass
+
+
+def _bad_data(err: TextIO, exc: Exception) -> int:
+    message = " ".join(str(exc).split()) or exc.__class__.__name__
+    err.write(f"données ROME illisibles / unreadable ROME data: {message}\n")
+    return EXIT_BAD_DATA
 
 
 def _lines(stream: TextIO) -> Iterator[tuple[int, str]]:
@@ -122,9 +133,8 @@ def _train_ranker(args, out: TextIO, err: TextIO) -> int:
         return EXIT_BAD_DATA
     try:
         engine = Engine.from_dir(args.data_dir, ranker=None)
-    except (DataError, OSError, UnicodeDecodeError, ValueError) as exc:
-        err.write(f"données ROME illisibles / unreadable ROME data: {exc}\n")
-        return EXIT_BAD_DATA
+    except BAD_DATA_ERRORS as exc:
+        return _bad_data(err, exc)
     try:
         model = train_shipped(engine, args.folds, args.seed)
     except RuntimeError as exc:
@@ -173,9 +183,10 @@ def main(
     if engine is None:
         try:
             engine = Engine.from_dir(args.data_dir)
-        except (DataError, OSError, UnicodeDecodeError, ValueError) as exc:
-            err.write(f"données ROME illisibles / unreadable ROME data: {exc}\n")
-            return EXIT_BAD_DATA
+        except BAD_DATA_ERRORS as exc:
+            return _bad_data(err, exc)
+        for warning in engine.data.warnings:
+            err.write(f"attention : {warning}\n")
     try:
         with _NoClose(stream) if source == "-" else stream as s:
             if args.command == "recommend":
