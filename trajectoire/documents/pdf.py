@@ -45,3 +45,29 @@ def synthesis_pdf(synthesis: Synthesis, *, recipient: str = "") -> bytes:
     stylesheet = weasyprint.CSS(filename=finders.find(PRINT_STYLESHEET))
     document = weasyprint.HTML(string=html, base_url=str(finders.find(PRINT_STYLESHEET)), url_fetcher=fetcher())
     return document.write_pdf(stylesheets=[stylesheet])
+
+
+ATTENDANCE_STYLESHEET = "css/attendance-print.css"
+
+
+def attendance_sheet_pdf(accompaniment) -> bytes:
+    """Feuille d'émargement of a case: every held session, its real duration and both proofs of presence."""
+    from trajectoire.cases.attendance import attendance_sheet
+    from trajectoire.cases.services import format_minutes
+
+    weasyprint, fetcher = _weasyprint()
+    rows, total = attendance_sheet(accompaniment)
+    html = render_to_string(
+        "documents/attendance_pdf.html",
+        {
+            "case": accompaniment,
+            "centre": accompaniment.centre,
+            "beneficiary": accompaniment.beneficiary,
+            "rows": rows,
+            "total_held": format_minutes(total),
+            "printed_on": timezone.localdate(),
+        },
+    )
+    stylesheet = weasyprint.CSS(filename=finders.find(ATTENDANCE_STYLESHEET))
+    document = weasyprint.HTML(string=html, base_url=str(finders.find(ATTENDANCE_STYLESHEET)), url_fetcher=fetcher())
+    return document.write_pdf(stylesheets=[stylesheet])
