@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from trajectoire.matching.cli import main
 from trajectoire.matching.loader import repo_root
@@ -106,6 +107,7 @@ def test_train_ranker_without_scikit_learn_says_what_to_install(monkeypatch):
     assert "scikit-learn (requirements/dev.txt)" in err.getvalue() and not out.getvalue()
 
 
+@pytest.mark.slow
 def test_train_ranker_rebuilds_exactly_the_shipped_model(engine, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "ranker.npz"
