@@ -1,7 +1,8 @@
 """Command line: `python -m trajectoire.schemes evaluate --facts FILE.json --on YYYY-MM-DD` and `... check`.
 
-Errors (bad facts, bad date, invalid catalogue) print one French line on stderr and exit with status 2;
-never a traceback.
+Errors (bad facts, bad date, invalid catalogue; a facts file that is not UTF-8 — with or without BOM —, larger
+than 1 Mo or nested deeper than 50 levels) print one French line on stderr and exit with status 2; never a
+traceback.
 """
 
 from __future__ import annotations
@@ -85,11 +86,31 @@ def _parse_date(raw: str) -> date:
         raise SchemesError(f"date d'évaluation invalide « {raw} » (format attendu AAAA-MM-JJ)")
 
 
+MAX_FACTS_BYTES = 1_000_000
+MAX_FACTS_DEPTH = 50  # facts are a flat object; a few levels of lists are plenty
+
+
 def _read_facts(source: str, stdin: TextIO) -> dict[str, object]:
+    """The facts object of a file (or « - »): UTF-8 with or without BOM, at most 1 Mo and 50 levels deep."""
     try:
-        text = stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            buffer = getattr(stdin, "buffer", None)
+            raw: bytes | str = buffer.read(MAX_FACTS_BYTES + 1) if buffer is not None else stdin.read()
+        else:
+            with Path(source).open("rb") as f:
+                raw = f.read(MAX_FACTS_BYTES + 1)
     except OSError as exc:
         raise SchemesError(f"fichier de faits illisible « {source} » ({exc.strerror})")
+    except UnicodeDecodeError:
+        raise SchemesError(f"« {source} » n'est pas du texte UTF-8 : enregistrez le fichier de faits en UTF-8")
+    if len(raw) > MAX_FACTS_BYTES:
+        raise SchemesError(f"fichier de faits « {source} » trop volumineux (plus de 1 Mo)")
+    text = _decode_facts(raw, source) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
+    if _nesting_depth(text) > MAX_FACTS_DEPTH:
+        raise SchemesError(
+            f"« {source} » imbrique plus de {MAX_FACTS_DEPTH} niveaux de listes ou d'objets : "
+            "un fichier de faits est un objet simple (fait → valeur)"
+        )
     try:
         facts = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -97,6 +118,44 @@ def _read_facts(source: str, stdin: TextIO) -> dict[str, object]:
     if not isinstance(facts, dict):
         raise SchemesError(f"« {source} » doit contenir un objet JSON (fait → valeur)")
     return facts
+
+
+def _decode_facts(raw: bytes, source: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and b"\x00" in raw[:4]):
+        raise SchemesError(f"« {source} » est encodé en UTF-16 : enregistrez le fichier de faits en UTF-8")
+    try:
+        return raw.decode("utf-8-sig")  # a BOM is accepted and dropped
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SchemesError(
+            f"« {source} » n'est pas en UTF-8 (octet 0x{raw[exc.start]:02x} ligne {line}) : "
+            "enregistrez le fichier de faits en UTF-8"
+        )
+
+
+def _nesting_depth(text: str) -> int:
+    """Deepest nesting of [ and { outside strings, without recursion (json.loads would hit RecursionError)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_FACTS_DEPTH:
+                    return deepest  # enough to refuse; the rest need not be scanned
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def check_report(catalogue: Catalogue) -> str:
