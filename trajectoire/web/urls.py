@@ -18,6 +18,7 @@ urlpatterns = [
     path("deconnexion/", auth.logout_view, name="logout"),
     path("compte/2fa/activer/", auth.otp_setup, name="otp_setup"),
     path("compte/2fa/verifier/", auth.otp_verify, name="otp_verify"),
+    path("compte/2fa/retirer/", auth.otp_remove, name="otp_remove"),
     path("mot-de-passe/oubli/", auth.password_reset, name="password_reset"),
     path("mot-de-passe/oubli/envoye/", auth.password_reset_done, name="password_reset_done"),
     path("mot-de-passe/nouveau/<uidb64>/<token>/", auth.password_reset_confirm, name="password_reset_confirm"),

@@ -7,12 +7,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trajectoire.accounts.middleware import SESSION_CENTRE_KEY
+from trajectoire.accounts.network import client_ip
+from trajectoire.accounts.second_factor import second_factor_confirm, second_factor_remove
 from trajectoire.web.auth.forms import (
     CentreSwitchForm,
     EmailAuthenticationForm,
@@ -62,8 +65,7 @@ def otp_setup(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            second_factor_confirm(actor=request.user, device=device, ip=client_ip(request), at=timezone.now())
             otp_login(request, device)
             messages.success(request, "La double authentification est activée sur votre compte.")
             return redirect(_next_url(request))
@@ -93,6 +95,25 @@ def otp_verify(request):
                 return redirect(_next_url(request))
         form.add_error("token", "Ce code n'est pas valide ou a expiré : saisissez le code affiché maintenant.")
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def otp_remove(request):
+    """Remove one's own second factor (to change phones, say): a current code proves the phone is in hand,
+    and the account is told by e-mail."""
+    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+    form = TokenForm(request.POST or None)
+    if devices and request.method == "POST" and form.is_valid():
+        if any(device.verify_token(form.cleaned_data["token"]) for device in devices):
+            second_factor_remove(actor=request.user, user=request.user, ip=client_ip(request), at=timezone.now())
+            messages.success(
+                request,
+                "La double authentification est retirée de votre compte. Un e-mail vous le confirme ; "
+                "activez-la de nouveau avec votre nouvelle application.",
+            )
+            return redirect("web:otp_setup")
+        form.add_error("token", "Ce code n'est pas valide ou a expiré : saisissez le code affiché maintenant.")
+    return render(request, "registration/otp_remove.html", {"form": form, "has_device": bool(devices)})
 
 
 @login_required

@@ -18,6 +18,9 @@ def _centre_staff(centre: Centre):
 
 
 class AccompanimentForm(BootstrapMixin, forms.ModelForm):
+    # The version the form was opened on: a save from an outdated form is refused (trajectoire/locking.py).
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Accompaniment
         fields = [
@@ -46,6 +49,8 @@ class AccompanimentForm(BootstrapMixin, forms.ModelForm):
         self.fields["co_counsellors"].widget.attrs["class"] = ""
         self.fields["kind"].disabled = True  # VAE and CEP journeys come later
         self.fields["kind"].initial = "bilan"
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -110,7 +115,12 @@ class ConsentForm(BootstrapMixin, forms.ModelForm):
 
 
 class SignForm(BootstrapMixin, forms.Form):
-    on = forms.DateField(label="Date", widget=DATE)
+    on = forms.DateField(label="Date", widget=DATE, error_messages={"required": "Indiquez une date valide."})
+    # The consent's version when the page was shown: a second person's action in between is not overwritten.
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "La page était incomplète : rechargez-la, puis recommencez."},
+    )
 
 
 class SynthesisForm(BootstrapMixin, forms.ModelForm):

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from trajectoire.web.cases import caseload_views, profile_views, synthesis_views, views
+from trajectoire.web.cases import caseload_views, profile_views, synthesis_views, views, workflow_views
 from trajectoire.web.funding import views as funding
 
 urlpatterns = [
     path("beneficiaires/<int:beneficiary_pk>/bilan/nouveau/", views.case_create, name="case_create"),
     path("accompagnements/<int:pk>/", views.case_detail, name="case_detail"),
     path("accompagnements/<int:pk>/modifier/", views.case_edit, name="case_edit"),
-    path("accompagnements/<int:pk>/etape/<slug:move>/", views.case_move, name="case_move"),
+    path("accompagnements/<int:pk>/etape/<slug:move>/", workflow_views.move_confirm, name="case_move"),
     path("accompagnements/<int:pk>/entretiens/nouveau/", views.session_create_view, name="session_create"),
     path(
         "accompagnements/<int:pk>/entretiens/<int:session_pk>/modifier/", views.session_edit_view, name="session_edit"

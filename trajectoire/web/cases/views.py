@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trajectoire.cases import workflow
 from trajectoire.cases.access import (
+    can_edit_case_content,
     can_read_private_notes,
     can_write_accompaniment,
     get_accompaniment_for_user,
@@ -16,7 +17,7 @@ from trajectoire.cases.access import (
     get_session_for_user,
 )
 from trajectoire.cases.enums import ConsentKind
-from trajectoire.cases.errors import CaseRuleError
+from trajectoire.cases.errors import CaseRuleError, StaleEditError
 from trajectoire.cases.models import Synthesis
 from trajectoire.cases.services import (
     BILAN_CEILING_MINUTES,
@@ -36,11 +37,11 @@ from trajectoire.web.cases.forms import (
     AccompanimentForm,
     ConsentForm,
     FollowUpForm,
-    ReasonForm,
     SessionForm,
     SignForm,
 )
 from trajectoire.web.decorators import centre_member_required
+from trajectoire.web.stale import report_stale, stale_notice
 
 
 def report_rule_error(form, error: CaseRuleError) -> None:
@@ -49,11 +50,27 @@ def report_rule_error(form, error: CaseRuleError) -> None:
     form.add_error(field, error.message)
 
 
+def closed_case_redirect(request, case):
+    """The answer to a write form of a finished case: back to the case page, saying why (None while open)."""
+    if case.is_open:
+        return None
+    messages.warning(
+        request,
+        f"Ce bilan est « {case.get_state_display()} » : ses informations, entretiens, consentements, profil, pistes "
+        "et synthèse ne se modifient plus. Seuls l'entretien de suivi, le retrait d'un consentement et, pour un "
+        "responsable, la réouverture restent possibles.",
+    )
+    return redirect("web:case_detail", pk=case.pk)
+
+
 def case_context(request, accompaniment) -> dict:
     used = minutes_used(accompaniment)
     return {
         "case": accompaniment,
-        "can_write": can_write_accompaniment(request.user, accompaniment),
+        # Write forms are offered only on an open case; `can_write_case` keeps the few actions of a closed one
+        # (follow-up interview, withdrawal of a consent).
+        "can_write": can_edit_case_content(request.user, accompaniment),
+        "can_write_case": can_write_accompaniment(request.user, accompaniment),
         "show_private": can_read_private_notes(request.user, accompaniment),
         "minutes_used": used,
         "hours_used": format_minutes(used),
@@ -80,11 +97,18 @@ def case_create(request, beneficiary_pk: int):
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk: int):
     case = get_accompaniment_for_user(request.user, pk, write=True)
+    if closed := closed_case_redirect(request, case):
+        return closed
     form = AccompanimentForm(request.POST or None, instance=case, centre=case.centre)
     if request.method == "POST" and form.is_valid():
         case.refresh_from_db()
+        base_version = form.cleaned_data["base_version"]
         try:
-            accompaniment_update(actor=request.user, accompaniment=case, data=form.cleaned_data)
+            accompaniment_update(
+                actor=request.user, accompaniment=case, data=form.cleaned_data, base_version=base_version or 0
+            )
+        except StaleEditError as error:
+            report_stale(form, error, case, base_version=base_version)
         except CaseRuleError as error:
             report_rule_error(form, error)
         else:
@@ -99,9 +123,7 @@ def case_detail(request, pk: int):
     context = case_context(request, case)
     context.update(
         {
-            "moves": [m for m in workflow.available_moves(case) if m.name != "abandon"],
-            "can_abandon": case.is_open,
-            "reason_form": ReasonForm(),
+            "move_options": workflow.available_moves(case, on=timezone.localdate(), user=request.user),
             "sessions": case.sessions.all(),
             "consents": case.consents.all(),
             "transitions": case.transitions.select_related("actor"),
@@ -115,44 +137,6 @@ def case_detail(request, pk: int):
         }
     )
     return render(request, "cases/detail.html", context)
-
-
-MOVE_SERVICES = {
-    "start": lambda actor, case, reason, on: workflow.accompaniment_start(
-        actor=actor, accompaniment=case, on=on, reason=reason
-    ),
-    "investigate": lambda actor, case, reason, on: workflow.accompaniment_investigate(
-        actor=actor, accompaniment=case, reason=reason
-    ),
-    "conclude": lambda actor, case, reason, on: workflow.accompaniment_conclude(
-        actor=actor, accompaniment=case, reason=reason
-    ),
-    "close": lambda actor, case, reason, on: workflow.accompaniment_close(
-        actor=actor, accompaniment=case, on=on, reason=reason
-    ),
-    "abandon": lambda actor, case, reason, on: workflow.accompaniment_abandon(
-        actor=actor, accompaniment=case, on=on, reason=reason
-    ),
-}
-
-
-@centre_member_required
-@require_POST
-def case_move(request, pk: int, move: str):
-    case = get_accompaniment_for_user(request.user, pk, write=True)
-    service = MOVE_SERVICES.get(move)
-    if service is None:
-        raise Http404
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        # The date of a move is the day it is recorded: the workflow itself never reads the clock.
-        service(request.user, case, form.cleaned_data.get("reason", ""), timezone.localdate())
-    except CaseRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Étape enregistrée : {case.get_state_display()}.")
-    return redirect("web:case_detail", pk=case.pk)
 
 
 @centre_member_required
@@ -206,6 +190,8 @@ def session_edit_view(request, pk: int, session_pk: int):
 @require_http_methods(["GET", "POST"])
 def consent_create_view(request, pk: int):
     case = get_accompaniment_for_user(request.user, pk, write=True)
+    if closed := closed_case_redirect(request, case):
+        return closed
     initial = {"kind": request.GET.get("type", ConsentKind.BILAN_AGREEMENT), "given_on": timezone.localdate()}
     form = ConsentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -221,16 +207,26 @@ def consent_create_view(request, pk: int):
     )
 
 
+# The fields of a consent that its sign / withdraw actions and its recording can change.
+STALE_CONSENT_FIELDS = ("given_on", "withdrawn_on", "sent_on", "keep_until", "third_party")
+
+
 def _consent_action(request, pk: int, consent_pk: int, service, done: str):
     consent = get_consent_for_user(request.user, consent_pk, write=True)
     if consent.accompaniment_id != pk:
         raise Http404
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Indiquez une date valide.")
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
+        base_version = form.cleaned_data["base_version"]
         try:
-            service(actor=request.user, consent=consent, on=form.cleaned_data["on"])
+            service(actor=request.user, consent=consent, on=form.cleaned_data["on"], base_version=base_version)
+        except StaleEditError as error:
+            messages.error(
+                request,
+                f"{error.message} {stale_notice(consent, base_version=base_version, fields=STALE_CONSENT_FIELDS)}",
+            )
         except CaseRuleError as error:
             messages.error(request, error.message)
         else:
