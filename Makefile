@@ -27,8 +27,12 @@ referentials: migrate
 demo: referentials
 	$(BIN)/python manage.py load_demo
 
+# DEBUG is off unless `DEBUG=true make run`: the demo shows the French error pages users will see.
+# WhiteNoise serves static files straight from the source folders outside production (no collectstatic).
+DEBUG ?= false
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT)/ with DEBUG=$(DEBUG) (DEBUG=true make run for Django's debug pages)."
+	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: install
 	$(BIN)/python manage.py db_worker

@@ -99,7 +99,7 @@ class RequestSizeMiddleware:
     def too_big(request, limit: int):
         size = _size(limit)
         if request.path.startswith("/api/"):
-            detail = f"Le corps de la requête dépasse la limite de {size} : rien n'a été enregistré."
+            detail = f"Le corps de la requête dépasse la limite de {size}\u00a0: rien n'a été enregistré."
             return JsonResponse({"detail": detail}, status=413)
         return render(request, "413.html", {"limit": size}, status=413)
 
