@@ -3,14 +3,17 @@
 import csv
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from trajectoire import formatting
 from trajectoire.accounts.audit import audited_list
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.services import audit_record
+from trajectoire.cases.enums import SessionStatus
+from trajectoire.cases.hours import with_hours
 from trajectoire.cases.models import Accompaniment, Session
 from trajectoire.web.cases.forms import CaseFilterForm
 from trajectoire.web.decorators import centre_manager_required, centre_member_required
@@ -50,7 +53,12 @@ def calendar_week(request):
                 "sessions": [s for s in sessions if timezone.localtime(s.starts_at).date() == day],
             }
         )
-    total = sum(s.duration_minutes for s in sessions)
+    # Cancelled and missed sessions take no time; a held one takes its real duration.
+    total = sum(
+        s.held_minutes if s.status == SessionStatus.HELD else s.duration_minutes
+        for s in sessions
+        if s.status in (SessionStatus.HELD, SessionStatus.PLANNED)
+    )
     return render(
         request,
         "cases/calendar.html",
@@ -59,19 +67,19 @@ def calendar_week(request):
             "monday": monday,
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
-            "total_hours": f"{total // 60} h {total % 60:02d}" if total % 60 else f"{total // 60} h",
+            "total_hours": formatting.duration(total),
         },
     )
 
 
-def _centre_cases(request):
+def _centre_cases(request, *, now):
     form = CaseFilterForm(request.GET or None, centre=request.membership.centre)
-    cases = (
+    cases = with_hours(
         Accompaniment.objects.visible_to(request.user)
         .filter(centre=request.membership.centre)
         .select_related("beneficiary", "counsellor")
-        .annotate(minutes=Sum("sessions__duration_minutes"))
-        .order_by("-created_at")
+        .order_by("-created_at"),
+        now=now,
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -90,19 +98,25 @@ def _centre_cases(request):
 
 @centre_manager_required
 def centre_cases(request):
-    form, cases = _centre_cases(request)
+    form, cases = _centre_cases(request, now=timezone.now())
     cases = audited_list(request, cases[:500], search=form.is_valid() and bool(form.cleaned_data["q"]))
     totals = {
         "count": len(cases),
-        "hours": round(sum((c.minutes or 0) for c in cases) / 60, 1),
+        "held_minutes": sum(c.held_minutes for c in cases),
+        "planned_minutes_ahead": sum(c.planned_minutes_ahead for c in cases),
         "amount": sum((c.price_eur or 0) for c in cases),
     }
     return render(request, "cases/centre_list.html", {"form": form, "cases": cases, "totals": totals})
 
 
+def _hours_cell(minutes: int) -> str:
+    """Hours as a decimal number a spreadsheet reads: 95 minutes → « 1,58 »."""
+    return f"{minutes / 60:.2f}".replace(".", ",")
+
+
 @centre_manager_required
 def centre_cases_csv(request):
-    _, cases = _centre_cases(request)
+    _, cases = _centre_cases(request, now=timezone.now())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="accompagnements-{timezone.localdate():%Y-%m-%d}.csv"'
     response.write("\ufeff")  # lets spreadsheet software read the accents
@@ -119,6 +133,7 @@ def centre_cases_csv(request):
             "prix (€)",
             "heures prévues",
             "heures réalisées",
+            "heures prévues à venir",
             "début prévu",
             "fin prévue",
             "commencé le",
@@ -137,7 +152,8 @@ def centre_cases_csv(request):
                 case.order_reference,
                 f"{case.price_eur:.2f}".replace(".", ",") if case.price_eur is not None else "",
                 f"{case.planned_hours}".replace(".", ","),
-                f"{(case.minutes or 0) / 60:.2f}".replace(".", ","),
+                _hours_cell(case.held_minutes),
+                _hours_cell(case.planned_minutes_ahead),
                 case.planned_start or "",
                 case.planned_end or "",
                 case.started_on or "",

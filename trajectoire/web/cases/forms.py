@@ -1,8 +1,22 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from trajectoire import formatting
 from trajectoire.accounts.models import Centre, User
-from trajectoire.cases.enums import PHASE_STATES, ConsentKind, FollowUpOutcome, Funder, PisteDecision, State
+from trajectoire.cases.dates import add_years
+from trajectoire.cases.enums import (
+    PHASE_STATES,
+    CancelledBy,
+    ConsentKind,
+    FollowUpOutcome,
+    Funder,
+    PisteDecision,
+    SessionStatus,
+    State,
+)
 from trajectoire.cases.models import Accompaniment, ActionStep, Consent, Experience, Session, Synthesis
 from trajectoire.referentials.models import EmploymentArea, JobTitle
 from trajectoire.web.forms import BootstrapMixin
@@ -71,7 +85,30 @@ class ReasonForm(BootstrapMixin, forms.Form):
     )
 
 
+# Notes of a session: generous for a working note, small enough to stay a note (a long document is
+# uploaded, not pasted). The page shows a live counter (static/js/char-counter.js); the form refuses beyond.
+NOTES_MAX_LENGTH = 20_000
+
+# A session is dated within these years whatever the case; within a case, see `session_date_bounds`.
+SESSION_YEARS = (2000, 2100)
+
+
+def session_date_bounds(accompaniment: Accompaniment) -> tuple[date, date]:
+    """The days a session of this case may plausibly fall on: from one year before the case was created (or
+    its planned start, if earlier: a case entered after the fact) to one year after its planned end (or after
+    its creation when no end is planned). Anything outside is a typing slip (« 9999 », « 2062 » for 2026)."""
+    created = timezone.localdate(accompaniment.created_at) if accompaniment.created_at else timezone.localdate()
+    starts = [d for d in (created, accompaniment.planned_start) if d]
+    ends = [d for d in (created, accompaniment.planned_start, accompaniment.planned_end) if d]
+    earliest = max(add_years(min(starts), -1), date(SESSION_YEARS[0], 1, 1))
+    latest = min(add_years(max(ends), 1), date(SESSION_YEARS[1], 12, 31))
+    return earliest, latest
+
+
 class SessionForm(BootstrapMixin, forms.ModelForm):
+    """Plans or edits a session. Once held, its planned duration is fixed (the real one is what counts) and it
+    cannot move to the future; cancelled and missed sessions are not edited at all (the view shows them)."""
+
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -85,23 +122,150 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
         }
         help_texts = {
             "duration_minutes": "Entre 15 minutes et 8 heures.",
-            "shared_notes": "Ce qui a été dit et convenu : la personne peut le lire.",
-            "private_notes": "Vos notes de travail : lues par les seuls conseillers du bilan, détruites à la fin.",
+            "shared_notes": "Ce qui a été dit et convenu : la personne peut le lire. 20 000 caractères au plus.",
+            "private_notes": "Vos notes de travail : lues par les seuls conseillers du bilan, détruites à la fin. "
+            "20 000 caractères au plus.",
+        }
+        error_messages = {
+            "starts_at": {
+                "required": "Indiquez la date et l'heure de l'entretien.",
+                "invalid": "Indiquez une date et une heure valides, par exemple 12/03/2026 14:00.",
+            },
+            "duration_minutes": {
+                "required": "Indiquez la durée prévue, en minutes (entre 15 et 480).",
+                "invalid": "Indiquez la durée en minutes, par un nombre entier (par exemple 90).",
+            },
         }
 
-    def __init__(self, *args, accompaniment: Accompaniment, show_private: bool = True, **kwargs):
+    def __init__(self, *args, accompaniment: Accompaniment, show_private: bool = True, now=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.accompaniment = accompaniment
+        self.now = now or timezone.now()
+        self.earliest, self.latest = session_date_bounds(accompaniment)
+        self.fields["starts_at"].widget.attrs.update(
+            {"min": f"{self.earliest:%Y-%m-%d}T00:00", "max": f"{self.latest:%Y-%m-%d}T23:59"}
+        )
         self.fields["phase"].choices = [(s.value, s.label) for s in PHASE_STATES]
         if not kwargs.get("instance") and accompaniment.state in {s.value for s in PHASE_STATES}:
             self.fields["phase"].initial = accompaniment.state
         if not show_private:
             del self.fields["private_notes"]
+        for name in ("shared_notes", "private_notes"):
+            if name in self.fields:
+                # No `maxlength` attribute: browsers silently cut a longer paste; the counter warns instead.
+                self.fields[name].widget.attrs.update(
+                    {"data-char-counter": "", "data-char-counter-max": str(NOTES_MAX_LENGTH)}
+                )
+        if self.is_held:
+            field = self.fields["duration_minutes"]
+            field.disabled = True
+            field.help_text = (
+                f"Entretien réalisé : sa durée réelle ({formatting.duration(self.instance.held_minutes)}) est celle "
+                "qui compte ; la durée prévue ne se modifie plus."
+            )
+
+    @property
+    def is_held(self) -> bool:
+        return bool(self.instance.pk) and self.instance.status == SessionStatus.HELD
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        day = timezone.localdate(starts_at)
+        first_year, last_year = SESSION_YEARS
+        if not first_year <= day.year <= last_year:
+            raise ValidationError(
+                f"Vérifiez l'année : {day.year} n'est pas plausible pour un entretien "
+                f"(entre {first_year} et {last_year})."
+            )
+        if day < self.earliest:
+            raise ValidationError(
+                f"Le {day:%d/%m/%Y} précède de plus d'un an l'ouverture du bilan : vérifiez la date "
+                f"(pas avant le {self.earliest:%d/%m/%Y})."
+            )
+        if day > self.latest:
+            raise ValidationError(
+                f"Le {day:%d/%m/%Y} tombe plus d'un an après la fin prévue du bilan : vérifiez la date "
+                f"(pas après le {self.latest:%d/%m/%Y})."
+            )
+        if self.is_held and starts_at > self.now:
+            raise ValidationError("Cet entretien est marqué réalisé : sa date ne peut pas être dans le futur.")
+        return starts_at
 
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]
         if not 15 <= minutes <= 480:
-            raise ValidationError("Un entretien dure entre 15 minutes et 8 heures.")
+            raise ValidationError(
+                f"Un entretien dure entre 15 minutes et 8 heures (480 minutes) : {minutes} n'est pas possible."
+            )
         return minutes
+
+    def _clean_notes(self, name: str) -> str:
+        text = self.cleaned_data.get(name, "")
+        if len(text) > NOTES_MAX_LENGTH:
+            raise ValidationError(
+                f"Ces notes comptent {formatting.number(len(text))} caractères, pour "
+                f"{formatting.number(NOTES_MAX_LENGTH)} au plus : raccourcissez-les de "
+                f"{formatting.number(len(text) - NOTES_MAX_LENGTH)} caractères."
+            )
+        return text
+
+    def clean_shared_notes(self):
+        return self._clean_notes("shared_notes")
+
+    def clean_private_notes(self):
+        return self._clean_notes("private_notes")
+
+
+class SessionHeldForm(BootstrapMixin, forms.Form):
+    held_minutes = forms.IntegerField(
+        label="Durée réelle (minutes)",
+        min_value=1,
+        max_value=480,
+        widget=forms.NumberInput(attrs={"step": 5}),
+        error_messages={
+            "required": "Indiquez la durée réelle de l'entretien, en minutes.",
+            "invalid": "Indiquez la durée réelle en minutes, par un nombre entier.",
+            "min_value": "Indiquez la durée réelle de l'entretien, entre 1 minute et 8 heures.",
+            "max_value": "Indiquez la durée réelle de l'entretien, entre 1 minute et 8 heures.",
+        },
+    )
+
+
+class SessionCancelForm(BootstrapMixin, forms.Form):
+    cancelled_by = forms.ChoiceField(
+        label="Annulé",
+        choices=CancelledBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Indiquez qui annule l'entretien : la personne ou le centre."},
+    )
+    status_reason = forms.CharField(
+        label="Motif de l'annulation",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Indiquez le motif de l'annulation."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cancelled_by"].widget.attrs["class"] = "form-check-input"
+
+
+class SessionMissedForm(BootstrapMixin, forms.Form):
+    status_reason = forms.CharField(
+        label="Précision (facultatif)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CaseTaskDoneForm(BootstrapMixin, forms.Form):
+    outcome = forms.CharField(
+        label="Suite donnée",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Indiquez la suite donnée (appel, message, nouveau rendez-vous…)."},
+    )
 
 
 class ConsentForm(BootstrapMixin, forms.ModelForm):

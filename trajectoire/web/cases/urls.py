@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trajectoire.web.cases import caseload_views, profile_views, synthesis_views, views, workflow_views
+from trajectoire.web.cases import caseload_views, profile_views, session_views, synthesis_views, views, workflow_views
 from trajectoire.web.funding import views as funding
 
 urlpatterns = [
@@ -8,9 +8,31 @@ urlpatterns = [
     path("accompagnements/<int:pk>/", views.case_detail, name="case_detail"),
     path("accompagnements/<int:pk>/modifier/", views.case_edit, name="case_edit"),
     path("accompagnements/<int:pk>/etape/<slug:move>/", workflow_views.move_confirm, name="case_move"),
-    path("accompagnements/<int:pk>/entretiens/nouveau/", views.session_create_view, name="session_create"),
+    path("accompagnements/<int:pk>/entretiens/nouveau/", session_views.session_create_view, name="session_create"),
     path(
-        "accompagnements/<int:pk>/entretiens/<int:session_pk>/modifier/", views.session_edit_view, name="session_edit"
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/modifier/",
+        session_views.session_edit_view,
+        name="session_edit",
+    ),
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/realise/",
+        session_views.session_mark_held_view,
+        name="session_mark_held",
+    ),
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/annulation/",
+        session_views.session_cancel_view,
+        name="session_cancel",
+    ),
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/absence/",
+        session_views.session_mark_missed_view,
+        name="session_mark_missed",
+    ),
+    path(
+        "accompagnements/<int:pk>/taches/<int:task_pk>/fait/",
+        session_views.case_task_done_view,
+        name="case_task_done",
     ),
     path("accompagnements/<int:pk>/consentements/nouveau/", views.consent_create_view, name="consent_create"),
     path(

@@ -14,7 +14,6 @@ from trajectoire.cases.access import (
     get_accompaniment_for_user,
     get_beneficiary_for_user,
     get_consent_for_user,
-    get_session_for_user,
 )
 from trajectoire.cases.enums import ConsentKind
 from trajectoire.cases.errors import CaseRuleError, StaleEditError
@@ -27,19 +26,17 @@ from trajectoire.cases.services import (
     consent_sign,
     consent_withdraw,
     follow_up_record,
-    format_minutes,
-    minutes_used,
-    session_create,
-    session_update,
+    minutes_held,
+    minutes_planned,
 )
 from trajectoire.web.cases.forms import (
     CONSENT_HELP,
     AccompanimentForm,
     ConsentForm,
     FollowUpForm,
-    SessionForm,
     SignForm,
 )
+from trajectoire.web.cases.session_parts import session_rows
 from trajectoire.web.decorators import centre_member_required
 from trajectoire.web.stale import report_stale, stale_notice
 
@@ -64,7 +61,11 @@ def closed_case_redirect(request, case):
 
 
 def case_context(request, accompaniment) -> dict:
-    used = minutes_used(accompaniment)
+    """What every page of a case shows in its header: « heures réalisées » are held sessions only (real
+    duration); planned sessions are shown apart; the 24-hour ceiling counts both."""
+    held = minutes_held(accompaniment)
+    planned = minutes_planned(accompaniment)
+    used = held + planned
     return {
         "case": accompaniment,
         # Write forms are offered only on an open case; `can_write_case` keeps the few actions of a closed one
@@ -72,10 +73,11 @@ def case_context(request, accompaniment) -> dict:
         "can_write": can_edit_case_content(request.user, accompaniment),
         "can_write_case": can_write_accompaniment(request.user, accompaniment),
         "show_private": can_read_private_notes(request.user, accompaniment),
+        "minutes_held": held,
+        "minutes_planned": planned,
         "minutes_used": used,
-        "hours_used": format_minutes(used),
-        "hours_left": format_minutes(BILAN_CEILING_MINUTES - used),
-        "ceiling_percent": min(100, round(100 * used / BILAN_CEILING_MINUTES)),
+        "minutes_left": max(BILAN_CEILING_MINUTES - used, 0),
+        "ceiling_minutes": BILAN_CEILING_MINUTES,
     }
 
 
@@ -124,7 +126,8 @@ def case_detail(request, pk: int):
     context.update(
         {
             "move_options": workflow.available_moves(case, on=timezone.localdate(), user=request.user),
-            "sessions": case.sessions.all(),
+            "sessions": session_rows(case, now=timezone.now()),
+            "now": timezone.now(),
             "consents": case.consents.all(),
             "transitions": case.transitions.select_related("actor"),
             "synthesis": Synthesis.objects.filter(accompaniment=case).first(),
@@ -137,53 +140,6 @@ def case_detail(request, pk: int):
         }
     )
     return render(request, "cases/detail.html", context)
-
-
-@centre_member_required
-@require_http_methods(["GET", "POST"])
-def session_create_view(request, pk: int):
-    case = get_accompaniment_for_user(request.user, pk, write=True)
-    show_private = can_read_private_notes(request.user, case)
-    form = SessionForm(request.POST or None, accompaniment=case, show_private=show_private)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session_create(actor=request.user, accompaniment=case, data=form.cleaned_data)
-        except CaseRuleError as error:
-            report_rule_error(form, error)
-        else:
-            messages.success(request, "L'entretien est enregistré.")
-            return redirect("web:case_detail", pk=case.pk)
-    return render(request, "cases/session_form.html", {**case_context(request, case), "form": form, "session": None})
-
-
-@centre_member_required
-@require_http_methods(["GET", "POST"])
-def session_edit_view(request, pk: int, session_pk: int):
-    session = get_session_for_user(request.user, session_pk, write=True)
-    if session.accompaniment_id != pk:
-        raise Http404
-    case = session.accompaniment
-    show_private = can_read_private_notes(request.user, case)
-    form = SessionForm(
-        request.POST or None,
-        instance=session,
-        accompaniment=case,
-        show_private=show_private,
-        initial={"base_version": session.version},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        session.refresh_from_db()
-        try:
-            session_update(actor=request.user, session=session, data=data, base_version=data.pop("base_version") or 0)
-        except CaseRuleError as error:
-            report_rule_error(form, error)
-        else:
-            messages.success(request, "L'entretien est mis à jour.")
-            return redirect("web:case_detail", pk=case.pk)
-    return render(
-        request, "cases/session_form.html", {**case_context(request, case), "form": form, "session": session}
-    )
 
 
 @centre_member_required

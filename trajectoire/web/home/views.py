@@ -1,37 +1,42 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
 from trajectoire.accounts.audit import audited_list
 from trajectoire.accounts.enums import CENTRE_WIDE_WRITE_ROLES
-from trajectoire.cases.enums import OPEN_STATES, State
-from trajectoire.cases.models import Accompaniment, Beneficiary, Session
+from trajectoire.cases.enums import OPEN_STATES, SessionStatus, State
+from trajectoire.cases.hours import count_by_state, with_hours
+from trajectoire.cases.models import Accompaniment, Beneficiary, CaseTask, Session
 from trajectoire.web.beneficiaries.forms import BeneficiarySearchForm
 
 
-def _caseload(user, centre, today):
+def _caseload(user, centre, *, now) -> dict:
+    """The counsellor's own cases: counters by step (every case once, closed ones included), cases in progress
+    with their honest hours, the next sessions (from now on, open cases only) and what is waiting for them."""
+    today = timezone.localdate(now)
     mine = Accompaniment.objects.visible_to(user).filter(centre=centre).followed_by(user)
-    by_state = dict(mine.values_list("state").annotate(n=Count("id", distinct=True)))
-    open_cases = (
-        mine.filter(state__in=list(OPEN_STATES))
-        .select_related("beneficiary")
-        .annotate(minutes=Sum("sessions__duration_minutes"))
-        .order_by("planned_end")
+    open_cases = with_hours(mine.filter(state__in=list(OPEN_STATES)).select_related("beneficiary"), now=now).order_by(
+        "planned_end"
     )
-    zone = timezone.get_current_timezone()
+    my_sessions = (
+        Session.objects.filter(accompaniment__in=mine.open().values("pk"), status=SessionStatus.PLANNED)
+        .select_related("accompaniment__beneficiary")
+        .order_by("starts_at")
+    )
     return {
-        "states": [(label, by_state.get(value, 0), value) for value, label in State.choices],
+        "states": count_by_state(mine),
         "open_cases": open_cases,
         "overdue": [c for c in open_cases if c.planned_end and c.planned_end < today],
-        "next_sessions": Session.objects.visible_to(user)
-        .filter(Q(accompaniment__counsellor=user) | Q(accompaniment__co_counsellors=user))
-        .filter(starts_at__gte=datetime.combine(today, time.min, zone))
-        .select_related("accompaniment__beneficiary")
-        .distinct()
-        .order_by("starts_at")[:8],
+        "next_sessions": my_sessions.filter(starts_at__gte=now)[:8],
+        # Their time has passed and nobody said whether they took place: hours réalisées wait for them.
+        "sessions_to_record": my_sessions.filter(starts_at__lt=now)[:20],
+        "tasks": CaseTask.objects.open()
+        .filter(accompaniment__in=mine.values("pk"))
+        .select_related("accompaniment__beneficiary", "session")
+        .order_by("due_on", "pk"),
         "follow_ups": mine.filter(
             state=State.CLOSED, follow_up_done_on__isnull=True, follow_up_on__lte=today + timedelta(days=30)
         )
@@ -61,10 +66,13 @@ def home(request):
         "beneficiaries": audited_list(request, mine[:50], search=searched),
         "beneficiary_count": mine.count(),
     }
-    context.update(_caseload(request.user, membership.centre, timezone.localdate()))
-    for key in ("open_cases", "next_sessions", "follow_ups"):
+    context.update(_caseload(request.user, membership.centre, now=timezone.now()))
+    for key in ("open_cases", "next_sessions", "sessions_to_record", "tasks", "follow_ups"):
         context[key] = audited_list(request, context[key])
     if membership.role in CENTRE_WIDE_WRITE_ROLES:
+        context["centre_states"] = count_by_state(
+            Accompaniment.objects.visible_to(request.user).filter(centre=membership.centre)
+        )
         context["per_counsellor"] = (
             Beneficiary.objects.visible_to(request.user)
             .filter(centre=membership.centre)
