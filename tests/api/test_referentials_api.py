@@ -37,7 +37,16 @@ def test_an_occupation_sheet_in_json(api_client):
 def test_an_unknown_code_is_404_with_a_french_message(api_client):
     response = api_client.get("/api/v1/occupations/Z9999")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Aucune fiche métier ROME ne porte le code « Z9999 »."}
+    assert response.json() == {"detail": "Aucune fiche métier ROME ne porte le code « Z9999 ».", "errors": []}
+
+
+@pytest.mark.parametrize("code", ["J150", "J15011", "15011", "J15O1"])
+def test_a_malformed_code_is_a_400_naming_the_parameter(api_client, code):
+    response = api_client.get(f"/api/v1/occupations/{code}")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "code", "message": "doit être un code ROME : une lettre suivie de quatre chiffres (p. ex. J1501)"}
+    ]
 
 
 def test_occupation_search_gives_one_line_per_occupation(api_client):
@@ -59,16 +68,22 @@ def test_skill_search(api_client):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({}, "au moins 2 caractères"),
-        ({"q": " "}, "au moins 2 caractères"),
-        ({"q": "x" * 101}, "ne doit pas dépasser 100 caractères"),
-        ({"q": "aide", "limit": 0}, "limit"),
+        ({}, "« q » est obligatoire"),
+        ({"q": ""}, "« q » doit contenir au moins 2 caractères"),
+        ({"q": " "}, "« q » doit contenir au moins 2 caractères"),
+        ({"q": "  a "}, "« q » doit contenir au moins 2 caractères autres que des espaces"),
+        ({"q": "x" * 101}, "« q » ne doit pas dépasser 100 caractères"),
+        ({"q": "aide", "limit": 0}, "« limit » doit être supérieur ou égal à 1"),
+        ({"q": "aide", "limit": 51}, "« limit » doit être inférieur ou égal à 50"),
+        ({"q": "aide", "limit": "5_0"}, "« limit » doit être un nombre entier"),
+        ({"q": "aide", "limit": "dix"}, "« limit » doit être un nombre entier"),
     ],
 )
 def test_bad_queries_are_refused_in_french(api_client, path, params, message):
     response = api_client.get(path, params)
     assert response.status_code == 400
     assert message in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] in params or "q" not in params
 
 
 def test_the_routes_are_in_the_openapi_schema(api_client):

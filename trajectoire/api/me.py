@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 
 from trajectoire.accounts.access import memberships_of
+from trajectoire.api.errors import error_responses
 
 router = Router(tags=["compte"])
 
@@ -22,7 +23,7 @@ class MeOut(Schema):
     centres: list[CentreOut]
 
 
-@router.get("/me", response=MeOut, summary="L'utilisateur connecté et ses centres")
+@router.get("/me", response={200: MeOut, **error_responses(401)}, summary="L'utilisateur connecté et ses centres")
 def me(request):
     user = request.user
     return {

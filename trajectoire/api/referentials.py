@@ -1,8 +1,15 @@
 """ROME 4.0 referential in JSON: occupation sheets and the search used by the pages."""
 
-from ninja import Router, Schema
-from ninja.errors import HttpError
+import re
+from typing import Annotated
 
+from ninja import Path, Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from trajectoire.api.base import ROME_CODE_ANY_CASE, SEARCH_QUERY
+from trajectoire.api.errors import error_responses
 from trajectoire.referentials.models import Occupation
 from trajectoire.referentials.search import (
     JOB_TITLE,
@@ -18,10 +25,6 @@ from trajectoire.referentials.sheets import occupation_sheet
 router = Router(tags=["référentiel ROME"])
 
 MAX_LIMIT = 50
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class OccupationHitOut(Schema):
@@ -92,35 +95,43 @@ class OccupationOut(Schema):
     rome_version: str
 
 
-def _checked_query(q: str) -> str:
-    q = q.strip()
-    if len(q) < MIN_QUERY_LENGTH:
-        raise HttpError(400, f"Le paramètre q doit contenir au moins {MIN_QUERY_LENGTH} caractères.")
-    if len(q) > MAX_QUERY_LENGTH:
-        raise HttpError(400, f"Le paramètre q ne doit pas dépasser {MAX_QUERY_LENGTH} caractères.")
-    return q
+def _whole_number(value):
+    """A query string is text: only plain digits make a number (pydantic would also take « 5_0 » or « +5 »)."""
+    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value):
+        raise PydanticCustomError("int_parsing", "not a whole number")
+    return value
 
 
-def _checked_limit(limit: int) -> int:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise HttpError(400, f"Le paramètre limit doit être compris entre 1 et {MAX_LIMIT}.")
-    return limit
+SearchQuery = Annotated[
+    str,
+    Query(
+        ...,
+        min_length=MIN_QUERY_LENGTH,
+        max_length=MAX_QUERY_LENGTH,
+        pattern=SEARCH_QUERY,
+        description="Texte cherché (au moins 2 caractères hors espaces, 100 au plus)",
+    ),
+]
+Limit = Annotated[
+    int,
+    BeforeValidator(_whole_number),
+    Query(10, ge=1, le=MAX_LIMIT, description=f"Nombre de lignes, de 1 à {MAX_LIMIT}"),
+]
+SEARCH_ERRORS = error_responses(400, 401)
 
 
 # Declared before /occupations/{code} so that « search » is not taken for a code.
 @router.get(
     "/occupations/search",
-    response={200: list[OccupationHitOut], 400: ErrorOut},
+    response={200: list[OccupationHitOut], **SEARCH_ERRORS},
     summary="Rechercher des fiches métiers (par appellation ou intitulé)",
     description=(
         "Tolère accents, majuscules, fautes de frappe et formes masculines ou féminines. "
         "Une ligne par fiche métier, dans l'ordre de la meilleure correspondance."
     ),
 )
-def occupation_search(request, q: str = "", limit: int = 10):
-    query = _checked_query(q)
-    limit = _checked_limit(limit)
-    hits = search(query, kinds=(JOB_TITLE, OCCUPATION), limit=limit * 4)
+def occupation_search(request, q: SearchQuery, limit: Limit = 10):
+    hits = search(q.strip(), kinds=(JOB_TITLE, OCCUPATION), limit=limit * 4)
     return [
         {
             "code": code,
@@ -136,24 +147,25 @@ def occupation_search(request, q: str = "", limit: int = 10):
 
 @router.get(
     "/skills/search",
-    response={200: list[SkillHitOut], 400: ErrorOut},
+    response={200: list[SkillHitOut], **SEARCH_ERRORS},
     summary="Rechercher des compétences (savoir-faire, savoir-être, macro-compétences)",
 )
-def skill_search(request, q: str = "", limit: int = 10):
-    query = _checked_query(q)
-    limit = _checked_limit(limit)
+def skill_search(request, q: SearchQuery, limit: Limit = 10):
     return [
         {"ogr_code": int(hit.code), "label": hit.label, "detail": hit.detail, "match": hit.match, "score": hit.score}
-        for hit in search(query, kinds=(SKILL,), limit=limit)
+        for hit in search(q.strip(), kinds=(SKILL,), limit=limit)
     ]
 
 
 @router.get(
     "/occupations/{code}",
-    response={200: OccupationOut, 404: ErrorOut},
+    response={200: OccupationOut, **error_responses(400, 401, 404)},
     summary="Une fiche métier ROME 4.0 complète",
 )
-def occupation_detail(request, code: str):
+def occupation_detail(
+    request,
+    code: Annotated[str, Path(..., pattern=ROME_CODE_ANY_CASE, description="Code ROME, p. ex. J1501 (ou j1501)")],
+):
     occupation = Occupation.objects.select_related("domain__major_domain").filter(code=code.upper()).first()
     if occupation is None:
         raise HttpError(404, f"Aucune fiche métier ROME ne porte le code « {code} ».")

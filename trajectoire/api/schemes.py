@@ -1,37 +1,119 @@
-"""The schemes engine in JSON: the same input and output as `python -m trajectoire.schemes evaluate`."""
+"""The schemes engine in JSON: the same input and output as `python -m trajectoire.schemes evaluate`.
 
+The input schema is built from the engine's fact vocabulary (`catalogue/facts.yaml`): each fact with its type,
+its allowed values and its bounds, so that whatever the published schema accepts the engine accepts too.
+"""
+
+import math
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.errors import HttpError
+from pydantic import AfterValidator, PlainValidator, WithJsonSchema, create_model
+from pydantic_core import PydanticCustomError
 
-from trajectoire.schemes import STATUSES, SchemesError, evaluate, load_catalogue
+from trajectoire.api.base import ISO_DATE, EngineOut, InputSchema
+from trajectoire.api.errors import error_responses
+from trajectoire.schemes import STATUSES, FactDefinition, SchemesError, evaluate, load_catalogue
 
 router = Router(tags=["dispositifs"])
 
+# The vocabulary leaves some amounts and durations unbounded; the API bounds them so that no arithmetic of the
+# engine can overflow (a billion euros or months is far beyond any real case).
+UNBOUNDED_MAXIMUM = 1_000_000_000
+MAX_SCHEMES = 50
 
-class ErrorOut(Schema):
-    detail: str
+
+def _real_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("doit être une date AAAA-MM-JJ qui existe au calendrier") from None
+    return value
 
 
-class EvaluateIn(Schema):
-    facts: dict[str, Any] = Field(
-        default_factory=dict,
+IsoDate = Annotated[str, Field(pattern=ISO_DATE, json_schema_extra={"format": "date"}), AfterValidator(_real_date)]
+
+
+def _fact_type(definition: FactDefinition) -> Any:
+    if definition.type == "bool":
+        return Annotated[bool, Field(strict=True)]
+    if definition.type == "enum":
+        return Literal[definition.values]
+    if definition.type == "date":
+        return IsoDate
+    low = definition.minimum
+    high = definition.maximum if definition.maximum is not None else UNBOUNDED_MAXIMUM
+    return _number(integer=definition.type == "integer", low=low, high=high)
+
+
+def _number(*, integer: bool, low: float | None, high: float) -> Any:
+    """A JSON number in bounds, kept as the JSON gave it (1 stays an int, as for the command line).
+
+    One validator rather than `int | float`: a union would report each failed branch as its own error."""
+
+    def check(value: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise PydanticCustomError("int_type" if integer else "float_type", "not a number")
+        if integer and not isinstance(value, int):
+            raise PydanticCustomError("int_from_float", "not an integer")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PydanticCustomError("finite_number", "not finite")
+        if low is not None and value < low:
+            raise PydanticCustomError("greater_than_equal", "too small", {"ge": low})
+        if value > high:
+            raise PydanticCustomError("less_than_equal", "too large", {"le": high})
+        return value
+
+    json_schema: dict[str, Any] = {"type": "integer" if integer else "number", "maximum": high}
+    if low is not None:
+        json_schema["minimum"] = low
+    return Annotated[int | float, PlainValidator(check), WithJsonSchema(json_schema)]
+
+
+def _facts_model() -> type[InputSchema]:
+    fields = {}
+    for definition in load_catalogue().fact_definitions():
+        if definition.derived:
+            continue  # e.g. as_of_date: always the evaluation date `on`, never given
+        description = definition.question + (f" {definition.help}" if definition.help else "")
+        if definition.unit:
+            description += f" (unité : {definition.unit})"
+        fields[definition.name] = (
+            _fact_type(definition) | None,
+            Field(default=None, description=description),
+        )
+    return create_model(
+        "FactsIn",
+        __base__=InputSchema,
+        __doc__="Faits connus, du vocabulaire de GET /schemes/facts ; null ou absent = inconnu.",
+        **fields,
+    )
+
+
+FactsIn = _facts_model()
+SchemeId = Literal[tuple(scheme.id for scheme in load_catalogue().schemes)]
+
+
+class EvaluateIn(InputSchema):
+    facts: FactsIn = Field(  # type: ignore[valid-type]
+        default_factory=FactsIn,
         description="Faits connus (vocabulaire : GET /schemes/facts) ; null ou absent = inconnu.",
         examples=[{"status": "salarie_prive", "action_type": "bilan_competences", "framework": "cpf"}],
     )
-    on: str = Field(
+    on: IsoDate = Field(
         description="Date d'évaluation AAAA-MM-JJ : les règles en vigueur à cette date s'appliquent.",
         examples=["2026-03-02"],
-        json_schema_extra={"format": "date"},
     )
-    schemes: list[str] | None = Field(
-        default=None, description="Limiter l'évaluation à ces dispositifs (identifiants) ; absent = tous."
+    schemes: list[SchemeId] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        max_length=MAX_SCHEMES,
+        description="Limiter l'évaluation à ces dispositifs (identifiants) ; absent = tous.",
     )
 
 
-class ReasonOut(Schema):
+class ReasonOut(EngineOut):
     text: str
     legal_refs: list[str]
     rule: str
@@ -45,7 +127,7 @@ class ReasonOut(Schema):
     last_verified: str | None
 
 
-class SchemeOut(Schema):
+class SchemeOut(EngineOut):
     id: str
     name: str
     status: str = Field(description=" | ".join(STATUSES))
@@ -56,19 +138,19 @@ class SchemeOut(Schema):
     uncertain: bool
 
 
-class EvaluationOut(Schema):
+class EvaluationOut(EngineOut):
     on: str
     catalogue_version: str
     schemes: list[SchemeOut]
     warnings: list[str]
 
 
-class FactValueOut(Schema):
+class FactValueOut(EngineOut):
     value: str
     label: str
 
 
-class FactOut(Schema):
+class FactOut(EngineOut):
     name: str
     type: str
     question: str
@@ -81,7 +163,7 @@ class FactOut(Schema):
     derived: bool
 
 
-class RuleOut(Schema):
+class RuleOut(EngineOut):
     scheme: str
     rule: str
     kind: str
@@ -99,7 +181,7 @@ class RuleOut(Schema):
 
 @router.post(
     "/schemes/evaluate",
-    response={200: EvaluationOut, 422: ErrorOut},
+    response={200: EvaluationOut, **error_responses(400, 401, 403, 413, 422)},
     summary="Évaluer les dispositifs pour une situation à une date",
     description=(
         "Même entrée et même sortie que `python -m trajectoire.schemes evaluate`. Un fait inconnu, une valeur "
@@ -108,24 +190,25 @@ class RuleOut(Schema):
     ),
 )
 def schemes_evaluate(request, payload: EvaluateIn):
+    facts = payload.facts.model_dump(exclude_none=True)
     try:
-        on = date.fromisoformat(payload.on)
-    except ValueError:
-        raise HttpError(422, f"Date d'évaluation invalide « {payload.on} » : attendu AAAA-MM-JJ.")
-    try:
-        return evaluate(load_catalogue(), payload.facts, on, schemes=payload.schemes).to_dict()
+        return evaluate(load_catalogue(), facts, date.fromisoformat(payload.on), schemes=payload.schemes).to_dict()
     except SchemesError as error:
         raise HttpError(422, str(error))
 
 
-@router.get("/schemes/facts", response=list[FactOut], summary="Vocabulaire des faits, avec questions et aides")
+@router.get(
+    "/schemes/facts",
+    response={200: list[FactOut], **error_responses(401)},
+    summary="Vocabulaire des faits, avec questions et aides",
+)
 def schemes_facts(request):
     return [definition.to_dict() for definition in load_catalogue().fact_definitions()]
 
 
 @router.get(
     "/schemes/rules",
-    response=list[RuleOut],
+    response={200: list[RuleOut], **error_responses(401)},
     summary="Toutes les versions des règles : dates, sources, confiance, statut, dernière vérification",
 )
 def schemes_rules(request):
