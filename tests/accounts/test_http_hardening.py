@@ -197,3 +197,18 @@ def test_debug_is_off_unless_asked_for():
     env["DEBUG"] = "true"
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert run.stdout.split() == ["True", "True"], run.stderr
+
+
+def test_an_unknown_host_gets_the_french_400_page(client):
+    response = client.get(reverse("web:login"), HTTP_HOST="trajectoire.pirate.example")
+    assert response.status_code == 400
+    assert "Demande incorrecte" in response.content.decode()
+
+
+def test_a_refused_role_gets_the_french_403_page(client, case_world):
+    client.force_login(case_world["analyst"])
+    response = client.get(reverse("web:case_detail", args=[case_world["case"].pk]))
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Accès refusé" in content and "Retour à l'accueil" in content
+    assert response["Cache-Control"] == PRIVATE
