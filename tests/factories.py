@@ -116,3 +116,17 @@ class SessionFactory(DjangoModelFactory):
     mode = "on_site"
     phase = "preliminary"
     created_by = factory.SelfAttribute("accompaniment.counsellor")
+
+
+def held_session(case: Accompaniment, *, phase: str, starts_at: datetime | None = None, minutes: int = 60) -> Session:
+    """A session of `phase` entered through the services and marked held: what the workflow's brakes ask for
+    before each move (trajectoire/cases/workflow.py)."""
+    from trajectoire.cases.services import session_create, session_mark_held
+
+    starts_at = starts_at or datetime(2026, 3, 3 + case.sessions.count(), 9, 30, tzinfo=UTC)
+    session = session_create(
+        actor=case.counsellor,
+        accompaniment=case,
+        data={"starts_at": starts_at, "duration_minutes": minutes, "phase": phase, "mode": "on_site"},
+    )
+    return session_mark_held(actor=case.counsellor, session=session, held_minutes=minutes, now=starts_at)

@@ -8,12 +8,12 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-from tests.factories import AccompanimentFactory
+from tests.factories import AccompanimentFactory, held_session
 from trajectoire.accounts.models import AuditEvent
 from trajectoire.cases import workflow
 from trajectoire.cases.models import DestructionRecord, Experience, Piste, ProfileSkill, Session, SynthesisVersion
 from trajectoire.cases.retention import retention_apply
-from trajectoire.cases.services import consent_record, session_create
+from trajectoire.cases.services import consent_record, session_create, session_mark_held
 from trajectoire.cases.synthesis import synthesis_save, synthesis_start, synthesis_validate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def _full_bilan(*consents):
     for data in consents:
         consent_record(actor=actor, accompaniment=case, data=data)
     workflow.accompaniment_start(actor=actor, accompaniment=case, on=date(2026, 3, 2))
-    session_create(
+    session = session_create(
         actor=actor,
         accompaniment=case,
         data={
@@ -69,8 +69,12 @@ def _full_bilan(*consents):
         experience=experience,
     )
     Piste.objects.create(accompaniment=case, code_rome="J1506", label="Infirmier", decision="retained")
+    # The workflow's brakes: a held session in each phase before leaving it.
+    session_mark_held(actor=actor, session=session, held_minutes=120, now=session.starts_at)
     workflow.accompaniment_investigate(actor=actor, accompaniment=case)
+    held_session(case, phase="investigation")
     workflow.accompaniment_conclude(actor=actor, accompaniment=case)
+    held_session(case, phase="conclusion")
     synthesis = synthesis_start(actor=actor, accompaniment=case)
     draft = {name: MARKERS["draft"] for name in synthesis.SECTIONS}
     synthesis_save(actor=actor, synthesis=synthesis, data=draft, base_version=1)
@@ -94,7 +98,7 @@ def test_closing_a_bilan_destroys_every_working_document_and_the_synthesis(djang
     assert not Piste.objects.exists()
     assert not SynthesisVersion.objects.exists()
     # The attendance proof stays: dates and durations of sessions, transitions, consents.
-    assert Session.objects.get().duration_minutes == 120
+    assert Session.objects.get(starts_at=datetime(2026, 3, 3, 9, tzinfo=PARIS)).duration_minutes == 120
     record = DestructionRecord.objects.get()
     assert record.counts["notes d'entretien"] == 1
     assert record.counts["document de synthèse"] == 1

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.factories import AccompanimentFactory
+from tests.factories import AccompanimentFactory, MembershipFactory, held_session
 from trajectoire.cases import workflow
 from trajectoire.cases.enums import State
 from trajectoire.cases.errors import CaseRuleError
@@ -45,7 +45,7 @@ def test_starting_writes_a_transition_with_who_when_from_to_and_why():
 def test_a_withdrawn_consent_no_longer_allows_starting():
     case = AccompanimentFactory()
     consent = _agree(case, on=date(2026, 2, 20))
-    consent_withdraw(actor=case.counsellor, consent=consent, on=date(2026, 2, 25))
+    consent_withdraw(actor=case.counsellor, consent=consent, on=date(2026, 2, 25), base_version=consent.version)
     with pytest.raises(CaseRuleError, match="consentement"):
         workflow.accompaniment_start(actor=case.counsellor, accompaniment=case, on=date(2026, 3, 2))
 
@@ -55,7 +55,7 @@ def _tripartite(case, sent_on, given_on=None):
         actor=case.counsellor, accompaniment=case, data={"kind": "tripartite", "sent_on": sent_on}
     )
     if given_on:
-        consent_sign(actor=case.counsellor, consent=consent, on=given_on)
+        consent_sign(actor=case.counsellor, consent=consent, on=given_on, base_version=consent.version)
     return consent
 
 
@@ -111,8 +111,11 @@ def test_abandoning_needs_a_reason_and_is_possible_from_any_open_state():
 def _to_conclusion(case):
     _agree(case)
     workflow.accompaniment_start(actor=case.counsellor, accompaniment=case, on=date(2026, 3, 2))
+    held_session(case, phase="preliminary")
     workflow.accompaniment_investigate(actor=case.counsellor, accompaniment=case)
+    held_session(case, phase="investigation")
     workflow.accompaniment_conclude(actor=case.counsellor, accompaniment=case)
+    held_session(case, phase="conclusion")
 
 
 def test_closing_requires_the_synthesis_validated_in_its_last_version(django_capture_on_commit_callbacks):
@@ -188,3 +191,168 @@ def test_a_keeping_consent_cannot_exceed_three_years_after_the_end():
             accompaniment=case,
             data={"kind": "document_keeping", "given_on": date(2026, 5, 1), "keep_until": date(2029, 5, 30)},
         )
+
+
+# --- Brakes: each move's preconditions (issue 10) ----------------------------------------------------------
+
+
+def _started(case):
+    _agree(case)
+    workflow.accompaniment_start(actor=case.counsellor, accompaniment=case, on=date(2026, 3, 2))
+    return case
+
+
+def test_investigation_needs_a_held_preliminary_session_not_just_a_planned_one():
+    case = _started(AccompanimentFactory())
+    session_create(
+        actor=case.counsellor,
+        accompaniment=case,
+        data={"starts_at": datetime(2026, 3, 3, 9, tzinfo=PARIS), "duration_minutes": 90, "phase": "preliminary"},
+    )
+    with pytest.raises(CaseRuleError, match="phase préliminaire n'est marqué réalisé.*R6313-4"):
+        workflow.accompaniment_investigate(actor=case.counsellor, accompaniment=case)
+    case.refresh_from_db()
+    assert case.state == State.PRELIMINARY
+    assert case.transitions.count() == 1
+    held_session(case, phase="preliminary")
+    workflow.accompaniment_investigate(actor=case.counsellor, accompaniment=case)
+    assert case.state == State.INVESTIGATION
+
+
+def test_conclusion_needs_a_held_investigation_session():
+    case = _started(AccompanimentFactory())
+    held_session(case, phase="preliminary")
+    workflow.accompaniment_investigate(actor=case.counsellor, accompaniment=case)
+    with pytest.raises(CaseRuleError, match="phase d'investigation n'est marqué réalisé"):
+        workflow.accompaniment_conclude(actor=case.counsellor, accompaniment=case)
+    assert case.state == State.INVESTIGATION
+
+
+def test_closure_needs_a_held_conclusion_session_even_with_a_validated_synthesis():
+    case = _started(AccompanimentFactory())
+    held_session(case, phase="preliminary")
+    workflow.accompaniment_investigate(actor=case.counsellor, accompaniment=case)
+    held_session(case, phase="investigation")
+    workflow.accompaniment_conclude(actor=case.counsellor, accompaniment=case)
+    synthesis = synthesis_start(actor=case.counsellor, accompaniment=case)
+    synthesis_validate(actor=case.counsellor, synthesis=synthesis, version=1, on=date(2026, 5, 28))
+    with pytest.raises(CaseRuleError, match="phase de conclusion n'est marqué réalisé"):
+        workflow.accompaniment_close(actor=case.counsellor, accompaniment=case, on=date(2026, 5, 29))
+    assert case.state == State.CONCLUSION
+
+
+def test_the_synthesis_is_validated_only_during_the_conclusion_phase():
+    case = _started(AccompanimentFactory())
+    synthesis = synthesis_start(actor=case.counsellor, accompaniment=case)
+    with pytest.raises(CaseRuleError, match="phase de conclusion.*R6313-4"):
+        synthesis_validate(actor=case.counsellor, synthesis=synthesis, version=1, on=date(2026, 3, 5))
+    synthesis.refresh_from_db()
+    assert synthesis.validated_version is None
+
+
+def test_available_moves_say_which_move_is_possible_now_and_why_not():
+    case = _started(AccompanimentFactory())
+    options = {o.name: o for o in workflow.available_moves(case, on=date(2026, 3, 3))}
+    assert set(options) == {"investigate", "abandon"}
+    assert not options["investigate"].possible
+    assert "marqué réalisé" in options["investigate"].refusal
+    assert options["abandon"].possible
+    held_session(case, phase="preliminary")
+    assert all(o.possible for o in workflow.available_moves(case, on=date(2026, 3, 3)))
+
+
+def test_every_move_of_the_table_names_its_source_and_each_check_cites_a_rule():
+    for move in workflow.MOVES.values():
+        assert move.source, move.name
+    case = _started(AccompanimentFactory())
+    for check in (
+        workflow.check_held_preliminary_session,
+        workflow.check_held_investigation_session,
+        workflow.check_held_conclusion_session,
+    ):
+        with pytest.raises(CaseRuleError, match="R6313-4"):
+            check(case, None)
+
+
+# --- Reopening ------------------------------------------------------------------------------------------
+
+
+def _closed(case, django_capture_on_commit_callbacks, *consents):
+    _to_conclusion(case)
+    for data in consents:
+        consent_record(actor=case.counsellor, accompaniment=case, data=data)
+    synthesis = synthesis_start(actor=case.counsellor, accompaniment=case)
+    synthesis_validate(actor=case.counsellor, synthesis=synthesis, version=1, on=date(2026, 5, 28))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        workflow.accompaniment_close(actor=case.counsellor, accompaniment=case, on=date(2026, 5, 29))
+    return callbacks
+
+
+def test_a_manager_reopens_a_closed_bilan_and_the_pending_destruction_does_nothing(
+    django_capture_on_commit_callbacks,
+):
+    case = AccompanimentFactory()
+    pending = _closed(case, django_capture_on_commit_callbacks)
+    manager = MembershipFactory(centre=case.centre, role="manager").user
+    workflow.accompaniment_reopen(
+        actor=manager, accompaniment=case, on=date(2026, 5, 30), reason="Clôture par erreur : synthèse à reprendre"
+    )
+    case.refresh_from_db()
+    assert (case.state, case.ended_on, case.follow_up_on) == (State.CONCLUSION, None, None)
+    last = case.transitions.order_by("-at", "-id").first()
+    assert (last.from_state, last.to_state, last.actor) == ("closed", "conclusion", manager)
+    assert last.reason == "Clôture par erreur : synthèse à reprendre"
+    # The destruction enqueued at closure runs now: the case is open again, nothing goes.
+    for callback in pending:
+        callback()
+    case.refresh_from_db()
+    assert case.retention_applied_at is None
+    assert not case.destructions.exists()
+    assert case.synthesis.versions.count() == 1  # the synthesis history, a working document, is still there
+
+
+def test_a_destruction_enqueued_before_a_reopening_skips_a_later_closure_of_another_day(
+    django_capture_on_commit_callbacks,
+):
+    from trajectoire.cases.tasks import apply_retention
+
+    case = AccompanimentFactory()
+    _closed(case, django_capture_on_commit_callbacks)
+    manager = MembershipFactory(centre=case.centre, role="manager").user
+    workflow.accompaniment_reopen(actor=manager, accompaniment=case, on=date(2026, 5, 30), reason="Erreur")
+    synthesis = case.synthesis
+    synthesis_validate(actor=case.counsellor, synthesis=synthesis, version=synthesis.version, on=date(2026, 6, 2))
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow.accompaniment_close(actor=case.counsellor, accompaniment=case, on=date(2026, 6, 3))
+    # The job of the first closure (29 May) finds a case that ended on 3 June: its own job will do the work.
+    assert apply_retention.call(accompaniment_id=case.pk, on="2026-05-29") == {}
+    case.refresh_from_db()
+    assert case.retention_applied_at is None
+
+
+def test_a_counsellor_cannot_reopen_a_closed_bilan(django_capture_on_commit_callbacks):
+    case = AccompanimentFactory()
+    _closed(case, django_capture_on_commit_callbacks)
+    with pytest.raises(CaseRuleError, match="responsables du centre"):
+        workflow.accompaniment_reopen(actor=case.counsellor, accompaniment=case, on=date(2026, 5, 30), reason="x")
+    case.refresh_from_db()
+    assert case.state == State.CLOSED
+    assert "reopen" not in {o.name for o in workflow.available_moves(case, on=date(2026, 5, 30), user=case.counsellor)}
+
+
+def test_reopening_needs_a_reason_and_is_refused_once_the_documents_are_destroyed(
+    django_capture_on_commit_callbacks,
+):
+    case = AccompanimentFactory()
+    pending = _closed(case, django_capture_on_commit_callbacks)
+    manager = MembershipFactory(centre=case.centre, role="manager").user
+    with pytest.raises(CaseRuleError, match="pourquoi"):
+        workflow.accompaniment_reopen(actor=manager, accompaniment=case, on=date(2026, 5, 30), reason="  ")
+    for callback in pending:  # the destruction runs
+        callback()
+    case.refresh_from_db()
+    assert case.retention_applied_at is not None
+    with pytest.raises(CaseRuleError, match="détruits le .* ne peut plus être rouvert"):
+        workflow.accompaniment_reopen(actor=manager, accompaniment=case, on=date(2026, 5, 31), reason="Erreur")
+    [option] = workflow.available_moves(case, on=date(2026, 5, 31), user=manager)
+    assert option.name == "reopen" and not option.possible

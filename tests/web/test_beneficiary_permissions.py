@@ -52,6 +52,7 @@ def _edit_payload(beneficiary):
         "postal_code": "31000",
         "employment_status": "job_seeker",
         "counsellor": beneficiary.counsellor_id,
+        "base_version": beneficiary.version,
     }
 
 

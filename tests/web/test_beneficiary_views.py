@@ -107,6 +107,7 @@ def test_an_update_records_the_changed_field_names_only(logged, centre, user):
         postal_code="31400",
         employment_status=beneficiary.employment_status,
         counsellor=user.pk,
+        base_version=beneficiary.version,
     )
     logged.post(reverse("web:beneficiary_edit", args=[beneficiary.pk]), payload)
     event = AuditEvent.objects.get(action="update")

@@ -238,6 +238,8 @@ def test_the_synthesis_pdf_is_a4_with_the_letterhead_page_numbers_and_selectable
 
 def test_sharing_the_synthesis_needs_an_active_consent_naming_the_party(client, world):
     case = world["case"]
+    Accompaniment.objects.filter(pk=case.pk).update(state="conclusion")  # a synthesis is validated in conclusion
+    case.refresh_from_db()
     synthesis = synthesis_start(actor=case.counsellor, accompaniment=case)
     synthesis_validate(actor=case.counsellor, synthesis=synthesis, version=1, on=date(2026, 5, 1))
     client.force_login(world["owner"])
@@ -259,6 +261,8 @@ def test_sharing_the_synthesis_needs_an_active_consent_naming_the_party(client, 
 
 def test_the_person_link_downloads_the_validated_version_only(client, world):
     case = world["case"]
+    Accompaniment.objects.filter(pk=case.pk).update(state="conclusion")  # a synthesis is validated in conclusion
+    case.refresh_from_db()
     synthesis = synthesis_start(actor=case.counsellor, accompaniment=case)
     synthesis_validate(actor=case.counsellor, synthesis=synthesis, version=1, on=date(2026, 5, 1))
     client.force_login(world["owner"])
@@ -315,7 +319,10 @@ def test_withdrawing_a_consent_is_recorded_and_audited(client, world):
         actor=case.counsellor, accompaniment=case, data={"kind": "data_processing", "given_on": date(2026, 3, 2)}
     )
     client.force_login(world["owner"])
-    client.post(reverse("web:consent_withdraw", args=[case.pk, consent.pk]), {"on": "2026-03-10"})
+    client.post(
+        reverse("web:consent_withdraw", args=[case.pk, consent.pk]),
+        {"on": "2026-03-10", "base_version": consent.version},
+    )
     consent.refresh_from_db()
     assert consent.withdrawn_on == date(2026, 3, 10)
     assert AuditEvent.objects.filter(object_type="cases.consent", action="update", fields=["withdrawn_on"]).exists()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from trajectoire.accounts.models import User
 from trajectoire.cases import workflow
 from trajectoire.cases.models import Accompaniment, Beneficiary, Experience
-from trajectoire.cases.services import accompaniment_create, consent_record, session_create
+from trajectoire.cases.services import accompaniment_create, consent_record, session_create, session_mark_held
 from trajectoire.cases.synthesis import synthesis_save, synthesis_start, synthesis_validate
 
 
@@ -16,7 +16,11 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), timezone.get_current_timezone())
 
 
-def _sessions(actor, case, start: date, phases: list[str], minutes: int = 120) -> None:
+def _sessions(
+    actor, case, start: date, phases: list[str], minutes: int = 120, *, only: str | None = None, now=None
+) -> None:
+    """The sessions of `phases` (one a week from `start`); with `only`, just those of that phase. Sessions whose
+    time has come (before `now`) are marked held with their planned length, as the counsellor would."""
     notes = {
         "preliminary": "Analyse de la demande : envie de changer de métier, contraintes horaires à respecter.",
         "investigation": "Exploration des intérêts et des compétences transférables ; enquêtes métiers à mener.",
@@ -24,9 +28,11 @@ def _sessions(actor, case, start: date, phases: list[str], minutes: int = 120) -
     }
     monday = start - timedelta(days=start.weekday())
     for index, phase in enumerate(phases):
+        if only is not None and phase != only:
+            continue
         # Weekdays only, Monday to Thursday, one session a week.
         day = max(start, monday + timedelta(days=7 * index + index % 4))
-        session_create(
+        session = session_create(
             actor=actor,
             accompaniment=case,
             data={
@@ -38,6 +44,8 @@ def _sessions(actor, case, start: date, phases: list[str], minutes: int = 120) -
                 "private_notes": "Notes de travail du conseiller (fictives).",
             },
         )
+        if now is not None and session.starts_at <= now:
+            session_mark_held(actor=actor, session=session, held_minutes=minutes, now=now)
 
 
 def _case(actor: User, beneficiary: Beneficiary, **extra) -> Accompaniment:
@@ -54,21 +62,27 @@ def _case(actor: User, beneficiary: Beneficiary, **extra) -> Accompaniment:
     return accompaniment_create(actor=actor, beneficiary=beneficiary, data=data)
 
 
-def _to(case, actor, state: str, start: date) -> None:
+def _to(case, actor, state: str, start: date, phases: list[str], *, now) -> None:
+    """Consents, start, then each phase's sessions (held when past) before the move to the next phase: the
+    workflow's brakes ask for a held session of a phase before leaving it."""
     consent_record(actor=actor, accompaniment=case, data={"kind": "bilan_agreement", "given_on": start})
     consent_record(actor=actor, accompaniment=case, data={"kind": "data_processing", "given_on": start})
     workflow.accompaniment_start(actor=actor, accompaniment=case, on=start)
+    _sessions(actor, case, start, phases, only="preliminary", now=now)
     if state == "preliminary":
         return
     workflow.accompaniment_investigate(actor=actor, accompaniment=case)
+    _sessions(actor, case, start, phases, only="investigation", now=now)
     if state == "investigation":
         return
     workflow.accompaniment_conclude(actor=actor, accompaniment=case)
+    _sessions(actor, case, start, phases, only="conclusion", now=now)
 
 
 def load_demo_cases(today: date) -> int:
     """Create the demo bilans once (a beneficiary that already has one is left alone)."""
     created = 0
+    now = _at(today, 23)
     plans = [
         ("Lambert", "request", {}),
         ("Bertrand", "request_employer", {"initiated_by": "employer", "funder": "skills_plan"}),
@@ -95,8 +109,7 @@ def load_demo_cases(today: date) -> int:
             continue
         if state == "abandoned":
             start = today - timedelta(days=40)
-            _to(case, actor, "preliminary", start)
-            _sessions(actor, case, start, ["preliminary"])
+            _to(case, actor, "preliminary", start, ["preliminary"], now=now)
             workflow.accompaniment_abandon(
                 actor=actor,
                 accompaniment=case,
@@ -108,7 +121,6 @@ def load_demo_cases(today: date) -> int:
         start = today - timedelta(days=7 * weeks)
         case.planned_start, case.planned_end = start, start + timedelta(days=7 * 12)
         case.save(update_fields=["planned_start", "planned_end"])
-        _to(case, actor, "conclusion" if state == "closed" else state, start)
         phases = {
             "preliminary": ["preliminary", "preliminary"],
             "investigation": [
@@ -146,7 +158,7 @@ def load_demo_cases(today: date) -> int:
                 "conclusion",
             ],
         )
-        _sessions(actor, case, start, phases)
+        _to(case, actor, "conclusion" if state == "closed" else state, start, phases, now=now)
         Experience.objects.create(
             accompaniment=case,
             job_title="Agent de service hospitalier",

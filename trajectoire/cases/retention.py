@@ -7,7 +7,8 @@ both for at most 3 years (since 31 Dec 2023, décret 2023-1350). The administrat
 hours, funder, consents, transitions) stays as proof for the State's control (L6361-1).
 
 Steps of `retention_apply`:
-1. nothing while the case is open;
+1. nothing unless the case is closed or abandoned when the job runs (a bilan reopened by its manager after
+   the destruction was enqueued keeps its documents; closing it again enqueues a new destruction);
 2. while a keeping consent runs (and within 3 years of the end), nothing is destroyed;
 3. otherwise the working documents go: session notes, experiences, skills profile, pistes, action plan,
    funding evaluations, synthesis history;
@@ -15,6 +16,7 @@ Steps of `retention_apply`:
 5. a DestructionRecord and an audit event say what was destroyed and how many — never the content.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import OperationalError, connection, transaction
@@ -23,9 +25,63 @@ from django.utils import timezone
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.services import audit_record
 from trajectoire.cases.dates import add_years
-from trajectoire.cases.enums import ConsentKind
-from trajectoire.cases.models import Accompaniment, DestructionRecord, Synthesis
+from trajectoire.cases.enums import ConsentKind, State
+from trajectoire.cases.models import Accompaniment, Consent, DestructionRecord, Synthesis
 from trajectoire.cases.services import RETENTION_CEILING_YEARS
+
+ENDED_STATES = frozenset({State.CLOSED, State.ABANDONED})
+
+
+@dataclass(frozen=True)
+class RetentionOutlook:
+    """What ending a case on `ended_on` will destroy, and when (shown before the counsellor confirms)."""
+
+    # Working documents present now, by the labels of DestructionRecord.counts.
+    documents: dict[str, int]
+    # None: destroyed as soon as the case ends; else kept under the person's written consent until that day.
+    documents_kept_until: date | None
+    # None: the synthesis goes with the documents; else kept for the named recipients until that day.
+    synthesis_kept_until: date | None
+    synthesis_recipients: tuple[str, ...]
+
+
+def working_documents(accompaniment: Accompaniment) -> dict[str, int]:
+    """The working documents `retention_apply` destroys (step 3), counted now, under the labels it records."""
+    synthesis = Synthesis.objects.filter(accompaniment=accompaniment).first()
+    counts = {
+        "notes d'entretien": accompaniment.sessions.exclude(shared_notes="", private_notes="").count(),
+        "étapes du plan d'action": accompaniment.action_steps.count(),
+        "pistes": accompaniment.pistes.count(),
+        "compétences du profil": accompaniment.skills.count(),
+        "expériences": accompaniment.experiences.count(),
+        "évaluations de financement": accompaniment.scheme_evaluations.count(),
+        "versions de la synthèse": synthesis.versions.count() if synthesis else 0,
+    }
+    return counts
+
+
+def _kept_until(accompaniment: Accompaniment, kind: ConsentKind, ended_on: date) -> tuple[date | None, list[Consent]]:
+    ceiling = add_years(ended_on, RETENTION_CEILING_YEARS)
+    running = [c for c in accompaniment.consents.filter(kind=kind) if c.is_active_on(ended_on)]
+    if not running:
+        return None, []
+    return min(max(c.keep_until or ceiling for c in running), ceiling), running
+
+
+def retention_outlook(accompaniment: Accompaniment, *, ended_on: date) -> RetentionOutlook:
+    """Mirror of `retention_apply` for a case ending on `ended_on`: documents stay while a keeping consent runs
+    (3 years at most), the synthesis while a sharing consent runs; everything else goes when the case ends."""
+    documents_until, _ = _kept_until(accompaniment, ConsentKind.DOCUMENT_KEEPING, ended_on)
+    synthesis_until, sharing = _kept_until(accompaniment, ConsentKind.SYNTHESIS_SHARING, ended_on)
+    if documents_until and (synthesis_until is None or synthesis_until < documents_until):
+        synthesis_until = documents_until
+    return RetentionOutlook(
+        documents=working_documents(accompaniment),
+        documents_kept_until=documents_until,
+        synthesis_kept_until=synthesis_until,
+        synthesis_recipients=tuple(c.third_party for c in sharing),
+    )
+
 
 RULE = "C. trav. R6313-7 (décret 2023-1350) : destruction des documents à l'issue du bilan"
 
@@ -38,7 +94,7 @@ def _consent_runs(accompaniment: Accompaniment, kind: ConsentKind, on: date) -> 
 @transaction.atomic
 def retention_apply(*, accompaniment: Accompaniment, on: date) -> DestructionRecord | None:
     accompaniment = Accompaniment.objects.select_for_update(of=("self",)).get(pk=accompaniment.pk)
-    if accompaniment.is_open or accompaniment.ended_on is None:
+    if accompaniment.state not in ENDED_STATES or accompaniment.ended_on is None:
         return None
     if _consent_runs(accompaniment, ConsentKind.DOCUMENT_KEEPING, on):
         return None

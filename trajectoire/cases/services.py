@@ -15,6 +15,7 @@ from trajectoire.cases.dates import add_years
 from trajectoire.cases.enums import PHASE_STATES, CancelledBy, CaseTaskKind, ConsentKind, Kind, SessionStatus, State
 from trajectoire.cases.errors import CaseRuleError, StaleEditError
 from trajectoire.cases.models import Accompaniment, Beneficiary, CaseTask, Consent, Session
+from trajectoire.locking import update_versioned
 
 # Documents kept with the person's written consent after a bilan: at most 3 years since 31 Dec 2023
 # (C. trav. R6313-7 as amended by décret 2023-1350; 1 year before).
@@ -46,17 +47,28 @@ def beneficiary_create(*, actor: User, centre: Centre, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def beneficiary_update(*, actor: User, beneficiary: Beneficiary, data: dict[str, Any]) -> Beneficiary:
-    changed = []
-    for name in BENEFICIARY_FIELDS:
-        if name not in data:
-            continue
-        value = _clean_email(data[name]) if name == "email" else data[name]
-        if getattr(beneficiary, name) != value:
-            setattr(beneficiary, name, value)
-            changed.append(name)
+def beneficiary_update(
+    *, actor: User, beneficiary: Beneficiary, data: dict[str, Any], base_version: int
+) -> Beneficiary:
+    """Save the fields of a form opened at `base_version`; refused if anyone saved the record since (nothing
+    is written then, the other person's change stays). The audit log names only the fields really changed."""
+    values = {
+        name: _clean_email(data[name]) if name == "email" else data[name]
+        for name in BENEFICIARY_FIELDS
+        if name in data
+    }
+    changed = update_versioned(
+        beneficiary,
+        base_version=base_version,
+        values=values,
+        stale_message=(
+            f"Le dossier de {beneficiary.full_name} a été modifié par quelqu'un d'autre depuis l'ouverture du "
+            "formulaire : rien n'a été enregistré. Votre saisie est conservée ci-dessous ; vérifiez-la au regard "
+            "de la modification de votre collègue, puis enregistrez de nouveau."
+        ),
+        error_class=StaleEditError,
+    )
     if changed:
-        beneficiary.save(update_fields=[*changed, "updated_at"])
         audit_record(
             actor=actor, action=AuditAction.UPDATE, obj=beneficiary, centre_id=beneficiary.centre_id, fields=changed
         )
@@ -100,15 +112,34 @@ def accompaniment_create(*, actor: User, beneficiary: Beneficiary, data: dict[st
 
 
 @transaction.atomic
-def accompaniment_update(*, actor: User, accompaniment: Accompaniment, data: dict[str, Any]) -> Accompaniment:
+def accompaniment_update(
+    *, actor: User, accompaniment: Accompaniment, data: dict[str, Any], base_version: int
+) -> Accompaniment:
+    """Save the case's information from a form opened at `base_version` (refused if anyone saved since)."""
     if not accompaniment.is_open:
         raise CaseRuleError("Un accompagnement terminé ne se modifie plus.")
-    changed = [n for n in ACCOMPANIMENT_FIELDS if n in data and getattr(accompaniment, n) != data[n]]
-    for name in changed:
-        setattr(accompaniment, name, data[name])
-    if changed:
-        accompaniment.save(update_fields=[*changed, "updated_at"])
-    if "co_counsellors" in data:
+    values = {name: data[name] for name in ACCOMPANIMENT_FIELDS if name in data}
+    stale_message = (
+        "Les informations de ce bilan ont été modifiées par quelqu'un d'autre depuis l'ouverture du formulaire : "
+        "rien n'a été enregistré. Votre saisie est conservée ci-dessous ; vérifiez-la, puis enregistrez de nouveau."
+    )
+    co_changed = "co_counsellors" in data and set(accompaniment.co_counsellors.all()) != set(data["co_counsellors"])
+    changed = update_versioned(
+        accompaniment,
+        base_version=base_version,
+        values=values,
+        stale_message=stale_message,
+        error_class=StaleEditError,
+    )
+    if co_changed:
+        if not changed:
+            # The many-to-many is not a column: claim the version by hand so that it is locked like the rest.
+            updated = Accompaniment.objects.filter(pk=accompaniment.pk, version=base_version).update(
+                version=base_version + 1, updated_at=timezone.now()
+            )
+            if updated == 0:
+                raise StaleEditError(stale_message)
+            accompaniment.refresh_from_db()
         accompaniment.co_counsellors.set(data["co_counsellors"])
         changed.append("co_counsellors")
     if changed:
@@ -206,21 +237,21 @@ def session_update(*, actor: User, session: Session, data: dict[str, Any], base_
     accompaniment = _lock(session.accompaniment)
     if not accompaniment.is_open:
         raise CaseRuleError("Le bilan est terminé : ses entretiens ne se modifient plus.")
-    changed = [n for n in SESSION_FIELDS if n in data and getattr(session, n) != data[n]]
-    if "duration_minutes" in changed:
-        _check_ceiling(accompaniment, data["duration_minutes"], excluding=session)
+    values = {name: data[name] for name in SESSION_FIELDS if name in data}
+    if "duration_minutes" in values and values["duration_minutes"] != session.duration_minutes:
+        _check_ceiling(accompaniment, values["duration_minutes"], excluding=session)
     # Conditional update: it only succeeds if nobody saved the session since the form was opened.
-    values = {name: data[name] for name in changed}
-    updated = Session.objects.filter(pk=session.pk, version=base_version).update(
-        **values, version=base_version + 1, updated_at=timezone.now()
-    )
-    if updated == 0:
-        raise StaleEditError(
+    changed = update_versioned(
+        session,
+        base_version=base_version,
+        values=values,
+        stale_message=(
             "Cet entretien a été modifié par quelqu'un d'autre depuis l'ouverture du formulaire. Votre texte est "
-            "conservé ci-dessous : rechargez la page dans un autre onglet, reportez vos changements, puis "
+            "conservé ci-dessous : vérifiez la modification de votre collègue, reportez vos changements, puis "
             "enregistrez."
-        )
-    session.refresh_from_db()
+        ),
+        error_class=StaleEditError,
+    )
     if changed:
         audit_record(
             actor=actor, action=AuditAction.UPDATE, obj=session, centre_id=accompaniment.centre_id, fields=changed
@@ -401,38 +432,51 @@ def consent_record(*, actor: User, accompaniment: Accompaniment, data: dict[str,
     return consent
 
 
+CONSENT_STALE_MESSAGE = (
+    "Ce consentement a été modifié par quelqu'un d'autre depuis l'affichage de la page : rien n'a été enregistré. "
+    "Vérifiez son état ci-dessous, puis recommencez si besoin."
+)
+
+
 @transaction.atomic
-def consent_sign(*, actor: User, consent: Consent, on: date) -> Consent:
+def consent_sign(*, actor: User, consent: Consent, on: date, base_version: int) -> Consent:
+    """Record the signature of a consent shown at `base_version`, on an open case."""
+    if not consent.accompaniment.is_open:
+        raise CaseRuleError("Le bilan est terminé : un consentement ne s'y signe plus.")
     if consent.given_on is not None:
         raise CaseRuleError("Ce consentement est déjà enregistré comme donné.")
     if consent.sent_on and on < consent.sent_on:
         raise CaseRuleError("La signature ne peut précéder l'envoi de la convention.", field="given_on")
-    consent.given_on = on
-    consent.save(update_fields=["given_on", "updated_at"])
+    changed = update_versioned(
+        consent,
+        base_version=base_version,
+        values={"given_on": on},
+        stale_message=CONSENT_STALE_MESSAGE,
+        error_class=StaleEditError,
+    )
     audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=consent,
-        centre_id=consent.accompaniment.centre_id,
-        fields=["given_on"],
+        actor=actor, action=AuditAction.UPDATE, obj=consent, centre_id=consent.accompaniment.centre_id, fields=changed
     )
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User, consent: Consent, on: date) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent, on: date, base_version: int) -> Consent:
+    """The person withdraws a consent shown at `base_version`. Possible after the end of the bilan too: a
+    consent can be withdrawn at any time (RGPD art. 7.3), e.g. the keeping of documents (R6313-7)."""
     if consent.given_on is None:
         raise CaseRuleError("Un consentement qui n'a pas été donné ne peut pas être retiré.")
     if consent.withdrawn_on is not None:
         raise CaseRuleError(f"Ce consentement a déjà été retiré le {consent.withdrawn_on:%d/%m/%Y}.")
-    consent.withdrawn_on = max(on, consent.given_on)
-    consent.save(update_fields=["withdrawn_on", "updated_at"])
+    changed = update_versioned(
+        consent,
+        base_version=base_version,
+        values={"withdrawn_on": max(on, consent.given_on)},
+        stale_message=CONSENT_STALE_MESSAGE,
+        error_class=StaleEditError,
+    )
     audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=consent,
-        centre_id=consent.accompaniment.centre_id,
-        fields=["withdrawn_on"],
+        actor=actor, action=AuditAction.UPDATE, obj=consent, centre_id=consent.accompaniment.centre_id, fields=changed
     )
     return consent
 

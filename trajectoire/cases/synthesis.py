@@ -5,14 +5,14 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import User
 from trajectoire.accounts.services import audit_record
-from trajectoire.cases.enums import PisteDecision, SuggestionStatus
+from trajectoire.cases.enums import PisteDecision, State, SuggestionStatus
 from trajectoire.cases.errors import CaseRuleError, StaleEditError
 from trajectoire.cases.models import Accompaniment, Synthesis, SynthesisVersion
+from trajectoire.locking import update_versioned
 
 
 def prefill(accompaniment: Accompaniment) -> dict[str, str]:
@@ -67,32 +67,41 @@ def synthesis_save(*, actor: User, synthesis: Synthesis, data: dict[str, Any], b
     if not synthesis.accompaniment.is_open:
         raise CaseRuleError("Le bilan est terminé : la synthèse ne se modifie plus.")
     values = {name: data[name] for name in Synthesis.SECTIONS}
-    if all(getattr(synthesis, name) == value for name, value in values.items()):
-        return synthesis
-    updated = Synthesis.objects.filter(pk=synthesis.pk, version=base_version).update(
-        **values, version=base_version + 1, updated_by=actor, updated_at=timezone.now()
-    )
-    if updated == 0:
-        raise StaleEditError(
+    changed = update_versioned(
+        synthesis,
+        base_version=base_version,
+        values=values,
+        stale_message=(
             "La synthèse a été modifiée par quelqu'un d'autre depuis l'ouverture du formulaire : votre texte est "
             "conservé ci-dessous. Comparez avec la dernière version (historique), reportez vos changements, puis "
             "enregistrez."
-        )
-    SynthesisVersion.objects.create(synthesis=synthesis, number=base_version + 1, created_by=actor, **values)
-    synthesis.refresh_from_db()
+        ),
+        error_class=StaleEditError,
+        updated_by=actor,
+    )
+    if not changed:
+        return synthesis
+    SynthesisVersion.objects.create(synthesis=synthesis, number=synthesis.version, created_by=actor, **values)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=synthesis,
         centre_id=synthesis.accompaniment.centre_id,
-        fields=[n for n in values],
+        fields=changed,
     )
     return synthesis
 
 
 @transaction.atomic
 def synthesis_validate(*, actor: User, synthesis: Synthesis, version: int, on: date) -> Synthesis:
-    """Record that the person read and approved this exact version (in the session, or on paper)."""
+    """Record that the person read and approved this exact version (in the session, or on paper). The
+    synthesis closes the phase of conclusion (C. trav. R6313-4 3°): it is validated in that phase only."""
+    state = synthesis.accompaniment.state
+    if state != State.CONCLUSION:
+        raise CaseRuleError(
+            f"Le bilan est en « {synthesis.accompaniment.get_state_display()} » : la synthèse se valide pendant la "
+            "phase de conclusion, qui en présente les résultats (C. trav. R6313-4 3°)."
+        )
     if version != synthesis.version:
         raise CaseRuleError(
             f"La personne a relu la version {version}, mais la synthèse en est à la version {synthesis.version} : "

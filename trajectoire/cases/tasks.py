@@ -3,14 +3,19 @@ from datetime import date
 from django_tasks import task
 
 from trajectoire.cases.models import Accompaniment
-from trajectoire.cases.retention import retention_apply
+from trajectoire.cases.retention import ENDED_STATES, retention_apply
 
 
 @task()
 def apply_retention(*, accompaniment_id: int, on: str) -> dict[str, int]:
-    """Destroy a finished case's working documents (enqueued at closure or abandonment)."""
+    """Destroy a finished case's working documents (enqueued at closure or abandonment).
+
+    The job may run long after it was enqueued: it does nothing if the case was reopened since, or if it
+    ended again on another date (that later closure enqueued its own job)."""
     accompaniment = Accompaniment.objects.filter(pk=accompaniment_id).first()
     if accompaniment is None:
+        return {}
+    if accompaniment.state not in ENDED_STATES or accompaniment.ended_on != date.fromisoformat(on):
         return {}
     record = retention_apply(accompaniment=accompaniment, on=date.fromisoformat(on))
     return record.counts if record else {}

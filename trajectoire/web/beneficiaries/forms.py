@@ -15,6 +15,9 @@ MAX_AGE = 90
 
 
 class BeneficiaryForm(BootstrapMixin, forms.ModelForm):
+    # The version the form was opened on: a save from an outdated form is refused (trajectoire/locking.py).
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Beneficiary
         fields = [
@@ -41,6 +44,8 @@ class BeneficiaryForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, centre: Centre, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
         self.fields["counsellor"].queryset = User.objects.filter(
             memberships__centre=centre, memberships__is_active=True, is_active=True
         ).order_by("last_name", "first_name")

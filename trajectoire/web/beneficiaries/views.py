@@ -5,10 +5,12 @@ from django.views.decorators.http import require_http_methods
 
 from trajectoire.accounts.audit import audited_list
 from trajectoire.cases.access import can_write_beneficiary, get_beneficiary_for_user
+from trajectoire.cases.errors import StaleEditError
 from trajectoire.cases.models import Accompaniment, Beneficiary
 from trajectoire.cases.services import beneficiary_create, beneficiary_update
 from trajectoire.web.beneficiaries.forms import BeneficiaryForm, BeneficiarySearchForm
 from trajectoire.web.decorators import centre_member_required
+from trajectoire.web.stale import report_stale
 
 PAGE_SIZE = 25
 
@@ -65,7 +67,14 @@ def beneficiary_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         # The service compares with the stored row, so the form must not have touched the instance.
         beneficiary.refresh_from_db()
-        beneficiary_update(actor=request.user, beneficiary=beneficiary, data=form.cleaned_data)
-        messages.success(request, "Les modifications sont enregistrées.")
-        return redirect("web:beneficiary_detail", pk=beneficiary.pk)
+        base_version = form.cleaned_data["base_version"]
+        try:
+            beneficiary_update(
+                actor=request.user, beneficiary=beneficiary, data=form.cleaned_data, base_version=base_version or 0
+            )
+        except StaleEditError as error:
+            report_stale(form, error, beneficiary, base_version=base_version)
+        else:
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect("web:beneficiary_detail", pk=beneficiary.pk)
     return render(request, "beneficiaries/form.html", {"form": form, "beneficiary": beneficiary})
