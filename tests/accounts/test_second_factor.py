@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import CentreFactory, counsellor
+from tests.factories import CentreFactory, UserFactory, counsellor
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import AuditEvent
 
@@ -120,3 +120,27 @@ def test_the_email_goes_through_the_task_queue_not_the_request(claire, settings,
     [result] = default_task_backend.results
     assert result.task.name == "send_second_factor_notice"
     assert result.kwargs["user_id"] == claire.pk and result.kwargs["change"] == "removed"
+
+
+def test_a_device_deleted_in_the_admin_is_told_to_its_owner_once(claire, django_capture_on_commit_callbacks):
+    # A lost phone: the platform's operator deletes the device in /admin/.
+    operator = UserFactory(email="exploitation@exemple.fr", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=claire, name="Téléphone perdu", confirmed=True)
+    admin = Client(REMOTE_ADDR="192.0.2.44")
+    admin.force_login(operator)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert [m.to for m in mail.outbox] == [["claire.martin@exemple.fr"]]
+    assert "192.0.2.44" in mail.outbox[0].body
+    event = AuditEvent.objects.get(action=AuditAction.SECURITY, object_id=str(device.pk))
+    assert event.actor == operator
+
+
+def test_an_unconfirmed_enrolment_abandoned_and_deleted_tells_nobody(claire, django_capture_on_commit_callbacks):
+    device = TOTPDevice.objects.create(user=claire, confirmed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        device.delete()
+    assert mail.outbox == []
