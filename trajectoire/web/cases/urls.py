@@ -1,6 +1,14 @@
 from django.urls import path
 
 from trajectoire.web.cases import caseload_views, profile_views, session_views, synthesis_views, views, workflow_views
+from trajectoire.web.cases.attendance_views import (
+    attendance_code_confirm_view,
+    attendance_code_send_view,
+    attendance_correct_view,
+    attendance_evidence_view,
+    attendance_sheet_pdf_view,
+    attendance_view,
+)
 from trajectoire.web.funding import views as funding
 
 urlpatterns = [
@@ -87,4 +95,35 @@ urlpatterns = [
     path("agenda/", caseload_views.calendar_week, name="calendar"),
     path("centre/accompagnements/", caseload_views.centre_cases, name="centre_cases"),
     path("centre/accompagnements/export.csv", caseload_views.centre_cases_csv, name="centre_cases_csv"),
+    # Émargement (attendance) of a held session, and the case's attendance sheet.
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/emargement/",
+        attendance_view,
+        name="attendance",
+    ),
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/emargement/code/",
+        attendance_code_send_view,
+        name="attendance_code_send",
+    ),
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/emargement/code/confirmation/",
+        attendance_code_confirm_view,
+        name="attendance_code_confirm",
+    ),
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/emargement/preuve/",
+        attendance_evidence_view,
+        name="attendance_evidence",
+    ),
+    path(
+        "accompagnements/<int:pk>/entretiens/<int:session_pk>/emargement/<int:attendance_pk>/correction/",
+        attendance_correct_view,
+        name="attendance_correct",
+    ),
+    path(
+        "accompagnements/<int:pk>/emargement.pdf",
+        attendance_sheet_pdf_view,
+        name="attendance_sheet_pdf",
+    ),
 ]

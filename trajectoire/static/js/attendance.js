@@ -1,0 +1,72 @@
+// Émargement pads: each [data-attendance-pad] gets a signature_pad on its canvas (pointer, touch and mouse input);
+// its drawing goes as SVG (toSVG()) into the pad's hidden [data-attendance-output] field, which the server
+// sanitises. « Effacer » empties the pad and the field. An empty pad sends nothing (« signature manquante »).
+(function () {
+  "use strict";
+
+  if (typeof window.SignaturePad !== "function") {
+    return;
+  }
+
+  function setUp(field) {
+    var canvas = field.querySelector("canvas");
+    var output = field.querySelector("[data-attendance-output]");
+    var state = field.querySelector("[data-attendance-state]");
+    var clear = field.querySelector("[data-attendance-clear]");
+    var pad = new window.SignaturePad(canvas, { penColor: "#111111", minWidth: 0.8, maxWidth: 2.6 });
+
+    function sync() {
+      output.value = pad.isEmpty() ? "" : pad.toSVG();
+      state.textContent = pad.isEmpty() ? "Cadre vide" : "Signature tracée";
+      field.classList.toggle("attendance-pad-signed", !pad.isEmpty());
+    }
+
+    // The canvas bitmap follows its CSS size and the screen's pixel ratio, keeping what was drawn.
+    function resize() {
+      var width = canvas.offsetWidth;
+      var height = canvas.offsetHeight;
+      if (!width || !height) {
+        return;
+      }
+      var ratio = Math.max(window.devicePixelRatio || 1, 1);
+      if (canvas.width === Math.round(width * ratio) && canvas.height === Math.round(height * ratio)) {
+        return;
+      }
+      var data = pad.toData();
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.getContext("2d").scale(ratio, ratio);
+      pad.clear();
+      pad.fromData(data);
+      sync();
+    }
+
+    pad.addEventListener("endStroke", sync);
+    clear.addEventListener("click", function () {
+      pad.clear();
+      sync();
+      canvas.focus();
+    });
+    window.addEventListener("resize", resize);
+    var details = field.closest("details");
+    if (details) {
+      details.addEventListener("toggle", resize);
+    }
+    resize();
+    sync();
+    field.setAttribute("data-attendance-ready", "");
+    return sync;
+  }
+
+  document.querySelectorAll("[data-attendance-form]").forEach(function (form) {
+    var syncs = [];
+    form.querySelectorAll("[data-attendance-pad]").forEach(function (field) {
+      syncs.push(setUp(field));
+    });
+    form.addEventListener("submit", function () {
+      syncs.forEach(function (sync) {
+        sync();
+      });
+    });
+  });
+})();
