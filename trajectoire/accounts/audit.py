@@ -53,6 +53,7 @@ class RequestAudit:
     views: dict = field(default_factory=dict)  # (object_type, object_id) -> keyword arguments of audit_record
     lists: dict = field(default_factory=dict)  # object_type -> _PendingList
     denied: bool = False
+    flushing: bool = False
 
 
 _current: ContextVar[RequestAudit | None] = ContextVar("trajectoire_audit_request", default=None)
@@ -216,6 +217,7 @@ def _flush(state: RequestAudit, response) -> None:
     from trajectoire.accounts.services import audit_record
 
     status = getattr(response, "status_code", 500)
+    state.flushing = True
     if 200 <= status < 300:
         for values in state.views.values():
             audit_record(**values)

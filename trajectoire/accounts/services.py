@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from trajectoire.accounts.enums import Role
+from trajectoire.accounts.enums import AuditAction, Role
 from trajectoire.accounts.models import ApiToken, AuditEvent, Centre, Membership, User
 
 _RESOLVE: Any = object()  # "work it out": the person from the object, the address from the current request
@@ -34,10 +34,18 @@ def audit_record(
     client's address comes from the request being served (trajectoire.accounts.audit). Without an object (a
     refused or failed attempt, a list), OBJECT_TYPE and OBJECT_ID say what was asked for.
     """
-    from trajectoire.accounts.audit import beneficiary_id_of, current_ip
+    from trajectoire.accounts.audit import beneficiary_id_of, current, current_ip
 
     authenticated = actor is not None and actor.is_authenticated
-    return AuditEvent.objects.create(
+    state = current()
+    if action == AuditAction.VIEW and obj is not None and state is not None and not state.flushing:
+        # A read during a request joins the funnels' reads: one row per object, written once the page is served.
+        state.views.setdefault(
+            (obj._meta.label_lower, str(obj.pk)),
+            {"actor": actor, "action": action, "obj": obj, "centre_id": centre_id, "fields": fields},
+        )
+        return AuditEvent(action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    event = AuditEvent.objects.create(
         actor=actor if authenticated else None,
         actor_label=actor_label
         or (f"{actor.get_full_name()} <{actor.email}>" if actor and authenticated else "système"),
@@ -50,6 +58,7 @@ def audit_record(
         shown_count=shown_count,
         ip_address=current_ip() if ip is _RESOLVE else ip,
     )
+    return event
 
 
 def audit_purge(*, now) -> int:
