@@ -535,3 +535,26 @@ def test_the_week_calendar_total_leaves_out_cancelled_and_missed_sessions(world)
     client = login_as(Client(), world, "owner")
     response = client.get(reverse("web:calendar"), {"semaine": monday.isoformat()})
     assert response.context["total_hours"] == f"1{NBSP}h{NBSP}30"
+
+
+def test_a_no_show_follow_up_is_shown_on_the_case_page_and_done_from_there(world):
+    case = world["case"]
+    session = _session(case, days=-1)
+    session_mark_missed(actor=case.counsellor, session=session, now=timezone.now())
+    task = CaseTask.objects.get(session=session)
+    client, _ = _csrf_client(world, "owner")
+    page = client.get(reverse("web:case_detail", args=[case.pk]))
+    day = timezone.localtime(session.starts_at).strftime("%d/%m")
+    assert f"Relancer Sandrine Lefèvre après son absence du {day}" in _text(page)
+    response = client.post(
+        reverse("web:case_task_done", args=[case.pk, task.pk]),
+        {
+            "outcome": "Message laissé, rappel prévu",
+            "next": "case",
+            "csrfmiddlewaretoken": str(page.context["csrf_token"]),
+        },
+    )
+    assert response["Location"] == reverse("web:case_detail", args=[case.pk])
+    task.refresh_from_db()
+    assert task.outcome == "Message laissé, rappel prévu"
+    assert "Relances à faire" not in _text(client.get(reverse("web:case_detail", args=[case.pk])))

@@ -122,12 +122,14 @@ def case_edit(request, pk: int):
 @centre_member_required
 def case_detail(request, pk: int):
     case = get_accompaniment_for_user(request.user, pk)
+    now = timezone.now()
     context = case_context(request, case)
     context.update(
         {
             "move_options": workflow.available_moves(case, on=timezone.localdate(), user=request.user),
-            "sessions": session_rows(case, now=timezone.now()),
-            "now": timezone.now(),
+            "sessions": session_rows(case, now=now),
+            "now": now,
+            "tasks": case.tasks.open().select_related("session"),
             "consents": case.consents.all(),
             "transitions": case.transitions.select_related("actor"),
             "synthesis": Synthesis.objects.filter(accompaniment=case).first(),
