@@ -77,7 +77,7 @@ def test_templates_are_all_used_somewhere():
     sources = "\n".join(
         p.read_text(encoding="utf-8") for p in (ROOT / "trajectoire").rglob("*") if p.suffix in {".py", ".html"}
     )
-    django_defaults = {"403.html", "404.html", "500.html", "base.html"}
+    django_defaults = {"400.html", "403.html", "403_csrf.html", "404.html", "500.html", "base.html"}
     unused = []
     for template in templates.rglob("*.html"):
         name = template.relative_to(templates).as_posix()

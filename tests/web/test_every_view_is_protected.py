@@ -23,6 +23,7 @@ ANALYST_ALLOWED = {
     "home",
     "otp_setup",
     "otp_verify",
+    "otp_remove",
     "switch_centre",
     "referential_browse",
     "referential_search",
