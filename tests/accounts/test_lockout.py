@@ -29,7 +29,9 @@ def test_five_failures_from_one_address_lock_that_pair(claire, settings):
     _fail_until_locked(attacker, settings, claire.email)
     response = _login(attacker, claire.email)
     assert response.status_code == 429
-    assert "Connexion temporairement bloquée" in response.content.decode()
+    content = response.content.decode()
+    assert "Connexion temporairement bloquée" in content
+    assert f"pendant {settings.AXES_COOLOFF_TIME.seconds // 60}&nbsp;minutes" in content
 
 
 def test_the_same_account_can_still_log_in_from_another_address(claire, settings):
