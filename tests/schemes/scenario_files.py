@@ -18,6 +18,7 @@ EXPECTED_KEYS = {
     "reasons_include",
     "reasons_exclude",
     "texts_include",
+    "texts_exclude",
     "uncertain",
 }
 

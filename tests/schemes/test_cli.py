@@ -68,7 +68,7 @@ def test_missing_arguments_exit_non_zero(capsys) -> None:
 def test_check_validates_and_lists_rules_to_verify() -> None:
     code, out = run(["check"])
     assert code == 0
-    assert out.startswith("Catalogue valide : version ")
+    assert out.startswith("Catalogue valide : catalogue du ")
     assert "cpf_participation_forfaitaire [draft" in out
     assert "bc_min_duration [draft" in out
 

@@ -74,8 +74,9 @@ def test_rule_rows_list_dates_sources_confidence_status_and_verification(catalog
         r for r in rows if r.rule_id == "cpf_participation_forfaitaire" and r.effective_from == date(2025, 1, 1)
     )
     data = row.to_dict()
-    assert data["effective_to"] == "2025-12-31" and data["confidence"] == "high" and data["status"] == "ended"
+    assert data["effective_to"] == "2025-12-31" and data["confidence"] == "medium" and data["status"] == "ended"
     assert data["source_urls"] and data["legal_refs"] and data["last_verified"]
+    assert data["secondary_only"] is True and data["to_verify"] is True  # a training seller's page only
 
 
 def test_the_same_input_gives_the_same_output(catalogue) -> None:

@@ -25,7 +25,8 @@ def test_scenario(scenario: Scenario, catalogue) -> None:
         got = result.scheme(scheme_id)
         where = f"« {scenario.name} » ({scenario.on}, {scheme_id})"
         reasons = {r.rule_id for r in got.reasons}
-        texts = " | ".join(r.text for r in got.reasons).replace("\u00a0", " ")  # amounts use non-breaking spaces
+        # Amounts use no-break spaces (narrow ones between thousands): compare with plain spaces.
+        texts = " | ".join(r.text for r in got.reasons).replace("\u00a0", " ").replace("\u202f", " ")
         if "status" in expected:
             assert got.status == expected["status"], f"{where}: statut {got.status}\n{texts}"
         for key, value in (expected.get("amounts") or {}).items():
@@ -48,6 +49,8 @@ def test_scenario(scenario: Scenario, catalogue) -> None:
             assert rule_id not in reasons, f"{where}: motif {rule_id} présent\n{texts}"
         for fragment in expected.get("texts_include", []):
             assert fragment in texts, f"{where}: texte « {fragment} » absent\n{texts}"
+        for fragment in expected.get("texts_exclude", []):
+            assert fragment not in texts, f"{where}: texte « {fragment} » présent\n{texts}"
         if "uncertain" in expected:
             assert got.uncertain is expected["uncertain"], f"{where}: uncertain = {got.uncertain}\n{texts}"
 

@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO
+from urllib.parse import urlsplit
 
 from trajectoire.schemes.errors import SchemesError
 from trajectoire.schemes.evaluator import evaluate, fr_date
-from trajectoire.schemes.loader import Catalogue, load_catalogue
+from trajectoire.schemes.loader import Catalogue, RuleRow, load_catalogue
+from trajectoire.schemes.models import OFFICIAL_DOMAINS, source_is_official
 
 EXIT_ERROR = 2
 CONFIDENCE_FR = {"high": "élevée", "medium": "moyenne", "low": "faible"}
@@ -159,31 +161,53 @@ def _nesting_depth(text: str) -> int:
 
 
 def check_report(catalogue: Catalogue) -> str:
-    """Human-readable summary: the catalogue is valid, and which rule versions are « à vérifier »."""
+    """Human-readable summary: the catalogue is valid, and which rule versions are « à vérifier » and why —
+    unsettled (draft, unverified, low confidence) or resting on secondary sources only. Always exits 0."""
     rows = catalogue.rule_rows()
     meta = catalogue.meta
+    urls = {url for r in rows for url in r.source_urls}
+    official = {url for url in urls if source_is_official(url)}
     lines = [
-        f"Catalogue valide : version {catalogue.version}",
+        f"Catalogue valide : {catalogue.label} (version {catalogue.version})",
         f"{len(catalogue.schemes)} dispositifs, {len(catalogue.rules)} règles, {len(rows)} versions "
         f"(dont {sum(r.status == 'draft' for r in rows)} projets jamais appliqués), {len(catalogue.facts)} faits.",
         f"Couverture à partir du {fr_date(meta.covers_from)} ; sources jusqu'au {fr_date(meta.sources_up_to)}.",
         f"Vérifié contre : {meta.verified_against}",
+        f"Sources : {len(official)} adresses officielles, {len(urls) - len(official)} secondaires "
+        f"(officiel = {', '.join(OFFICIAL_DOMAINS)} ou tout site en .gouv.fr).",
         "",
     ]
-    flagged = catalogue.to_verify()
-    lines.append(f"À vérifier ({len(flagged)} versions : projet, non vérifiée ou confiance faible) :")
-    for row in flagged:
-        if row.status == "draft":
-            period = f"projet signalé à partir du {row.effective_from}" if row.effective_from else "projet"
-        else:
-            period = f"{row.effective_from} → {row.effective_to or '…'}"
-        lines.append(
-            f"  - {row.scheme_id} / {row.rule_id} [{row.status}, confiance {CONFIDENCE_FR[row.confidence]}] "
-            f"{period} : {row.title}"
-        )
+    unsettled = [r for r in rows if r.to_verify and (r.status in ("draft", "unverified") or r.confidence == "low")]
+    secondary = [r for r in rows if r.secondary_only and r not in unsettled]
+    lines.append(f"À vérifier — projet, non vérifiée ou confiance faible ({_versions(len(unsettled))}) :")
+    lines.extend(_check_line(row) for row in unsettled)
+    lines.append("")
+    lines.append(
+        f"À vérifier — sources secondaires seulement, confiance au plus moyenne ({_versions(len(secondary))}) :"
+    )
+    lines.extend(_check_line(row, with_sources=True) for row in secondary)
     medium = [r for r in rows if not r.to_verify and r.confidence == "medium"]
     lines.append("")
-    lines.append(f"Confiance moyenne ({len(medium)} versions, appliquées et signalées par leur niveau) :")
+    lines.append(f"Confiance moyenne avec une source officielle, appliquée et signalée ({_versions(len(medium))}) :")
     for row in medium:
         lines.append(f"  - {row.scheme_id} / {row.rule_id} {row.effective_from} → {row.effective_to or '…'}")
     return "\n".join(lines) + "\n"
+
+
+def _check_line(row: RuleRow, *, with_sources: bool = False) -> str:
+    if row.status == "draft":
+        period = f"projet signalé à partir du {row.effective_from}" if row.effective_from else "projet"
+    else:
+        period = f"{row.effective_from} → {row.effective_to or '…'}"
+    line = (
+        f"  - {row.scheme_id} / {row.rule_id} [{row.status}, confiance {CONFIDENCE_FR[row.confidence]}] "
+        f"{period} : {row.title}"
+    )
+    if with_sources:
+        hosts = sorted({(urlsplit(url).hostname or url).removeprefix("www.") for url in row.source_urls})
+        line += f" — {', '.join(hosts)}"
+    return line
+
+
+def _versions(count: int) -> str:
+    return f"{count} version{'s' if count > 1 else ''}"

@@ -23,7 +23,16 @@ from datetime import date
 
 from trajectoire.schemes.facts import FactValue, validate_facts
 from trajectoire.schemes.loader import BoundRule, Catalogue, Scheme
-from trajectoire.schemes.models import AMOUNT_KINDS, NOTICE_KINDS, AmountCase, Prorata, Rule, RuleVersion
+from trajectoire.schemes.models import (
+    AMOUNT_KINDS,
+    NOTICE_KINDS,
+    PLACEHOLDER,
+    AmountCase,
+    Excess,
+    Prorata,
+    Rule,
+    RuleVersion,
+)
 from trajectoire.schemes.predicates import NO_MISSING, All, AnyOf, Leaf, Not, Predicate, Ref, Truth, compare
 
 STATUSES = ("eligible", "not_eligible", "undetermined", "not_in_force")
@@ -45,6 +54,7 @@ class Reason:
     uncertain: bool
     source_urls: tuple[str, ...]
     last_verified: date | None
+    official_source: bool = True
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -59,6 +69,7 @@ class Reason:
             "flag": "à vérifier" if self.uncertain else None,
             "source_urls": list(self.source_urls),
             "last_verified": self.last_verified.isoformat() if self.last_verified else None,
+            "official_source": self.official_source,
         }
 
 
@@ -71,6 +82,8 @@ class SchemeResult:
     missing_facts: tuple[str, ...]
     amounts: Mapping[str, Amount]
     undetermined_amounts: tuple[str, ...]
+    # Per settled amount: the rule that gave it, its confidence and whether it is « à vérifier ».
+    amount_sources: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
     @property
     def uncertain(self) -> bool:
@@ -86,6 +99,7 @@ class SchemeResult:
             "amounts": dict(self.amounts),
             "undetermined_amounts": list(self.undetermined_amounts),
             "uncertain": self.uncertain,
+            "amount_sources": {key: dict(value) for key, value in self.amount_sources.items()},
         }
 
 
@@ -96,6 +110,7 @@ class Evaluation:
     schemes: tuple[SchemeResult, ...]
     warnings: tuple[str, ...]
     facts: Mapping[str, FactValue] = field(repr=False)
+    catalogue_label: str = ""
 
     def scheme(self, scheme_id: str) -> SchemeResult:
         for result in self.schemes:
@@ -116,6 +131,7 @@ class Evaluation:
         return {
             "on": self.on.isoformat(),
             "catalogue_version": self.catalogue_version,
+            "catalogue_label": self.catalogue_label,
             "schemes": [s.to_dict() for s in self.schemes],
             "warnings": list(self.warnings),
         }
@@ -143,20 +159,37 @@ def evaluate(
             f"Les sources du catalogue s'arrêtent au {fr_date(catalogue.meta.sources_up_to)} : un texte publié "
             "depuis peut modifier ces réponses. Vérifiez les règles signalées et la date de dernière vérification.",
         )
-    return Evaluation(on=on, catalogue_version=catalogue.version, schemes=results, warnings=warnings, facts=checked)
+    return Evaluation(
+        on=on,
+        catalogue_version=catalogue.version,
+        schemes=results,
+        warnings=warnings,
+        facts=checked,
+        catalogue_label=catalogue.label,
+    )
+
+
+def predicate_truth(catalogue: Catalogue, predicate: Predicate, facts: Mapping[str, object], on: date) -> bool | None:
+    """Three-valued truth of a predicate for raw facts on a date (e.g. a scheme's `relevant_when`)."""
+    checked = validate_facts(catalogue.facts, facts, on=on)
+    value, _ = _Evaluator(catalogue, catalogue.schemes[0], checked, on, assumes=False).truth(predicate)
+    return value
 
 
 class _Evaluator:
     """Evaluates one scheme; holds the facts, the date and the rules for `ref` lookups."""
 
-    __slots__ = ("catalogue", "scheme", "facts", "on", "touched_uncertain")
+    __slots__ = ("catalogue", "scheme", "facts", "on", "touched_uncertain", "amount_sources")
 
-    def __init__(self, catalogue: Catalogue, scheme: Scheme, facts: Mapping[str, FactValue], on: date) -> None:
+    def __init__(
+        self, catalogue: Catalogue, scheme: Scheme, facts: Mapping[str, FactValue], on: date, *, assumes: bool = True
+    ) -> None:
         self.catalogue = catalogue
         self.scheme = scheme
-        self.facts = {**facts, **scheme.assumes} if scheme.assumes else facts
+        self.facts = {**facts, **scheme.assumes} if scheme.assumes and assumes else facts
         self.on = on
         self.touched_uncertain = False
+        self.amount_sources: dict[str, dict[str, object]] = {}
 
     # -- three-valued logic ---------------------------------------------------------------------------------------
 
@@ -216,6 +249,7 @@ class _Evaluator:
             uncertain=uncertain,
             source_urls=tuple(version.source_urls),
             last_verified=version.last_verified,
+            official_source=not version.secondary_only,
         )
 
     # -- the scheme -----------------------------------------------------------------------------------------------
@@ -276,6 +310,7 @@ class _Evaluator:
             missing_facts=ordered,
             amounts=all_amounts,
             undetermined_amounts=tuple(k for k in self.scheme.amount_keys if k in set(undetermined)),
+            amount_sources={k: v for k, v in self.amount_sources.items() if all_amounts.get(k) is not None},
         )
 
     def _out_of_coverage(self, first: RuleVersion) -> SchemeResult:
@@ -377,12 +412,12 @@ class _Evaluator:
                 bucket = possible.setdefault(key, set())
                 key_missing = missing_by_key.setdefault(key, set())
                 for case, case_missing in maybe:
-                    amount, value_missing = self._amount(case.values.get(raw_key))
+                    amount, value_missing = self._amount(case.values.get(raw_key), bound, settled, missing_by_key)
                     bucket.add(amount if not value_missing else _UNKNOWN)
                     key_missing |= case_missing | value_missing
                 if chosen is None:
                     continue
-                amount, value_missing = self._amount(chosen.values.get(raw_key))
+                amount, value_missing = self._amount(chosen.values.get(raw_key), bound, settled, missing_by_key)
                 if value_missing:
                     key_missing |= value_missing
                     undetermined.add(key)
@@ -404,8 +439,18 @@ class _Evaluator:
         for bound, source, chosen, computed, complete, touched in walked:
             output_keys = {bound.output(k) for k in bound.rule.outputs}
             if chosen is not None and complete:
-                text = chosen.text.format_map({k: format_amount(k, v) for k, v in computed.items()})
+                values = {k: format_amount(k, v) for k, v in computed.items()}
+                values.update(
+                    {k: format_amount(k, self.facts.get(k)) for k in _placeholders(chosen.text) - set(values)}
+                )
+                text = chosen.text.format_map(values)
                 reasons.append(self.reason(bound.rule, source, text, "amount", touched))
+                for raw_key in computed:
+                    self.amount_sources[bound.output(raw_key)] = {
+                        "rule": bound.rule.id,
+                        "confidence": source.confidence,
+                        "uncertain": bool(touched or source.uncertain),
+                    }
             elif output_keys & undetermined:
                 text = f"{bound.rule.title} : montant à préciser, des informations manquent."
                 reasons.append(self.reason(bound.rule, source, text, "unknown", touched))
@@ -417,9 +462,27 @@ class _Evaluator:
             settled[key] = None
         return settled, undetermined, reasons, missing
 
-    def _amount(self, raw: float | Prorata | None) -> tuple[Amount, frozenset[str]]:
+    def _amount(
+        self,
+        raw: float | Prorata | Excess | None,
+        bound: BoundRule,
+        settled: Mapping[str, Amount],
+        missing_by_key: Mapping[str, set[str]],
+    ) -> tuple[Amount, frozenset[str]]:
         if raw is None:
             return None, NO_MISSING
+        if isinstance(raw, Excess):
+            # Subtracted amounts are settled first (the loader orders such rules last). No cap → nothing exceeds it.
+            minus_key = bound.output(raw.minus)
+            if minus_key not in settled:
+                return None, frozenset(missing_by_key.get(minus_key) or {raw.fact})
+            cap = settled[minus_key]
+            if cap is None:
+                return None, NO_MISSING
+            price = self.facts.get(raw.fact)
+            if not isinstance(price, int | float) or isinstance(price, bool):
+                return None, frozenset((raw.fact,))
+            return _tidy(max(0.0, float(price) - float(cap))), NO_MISSING
         if isinstance(raw, Prorata):
             factor = self.facts.get(raw.fact)
             if not isinstance(factor, int | float) or isinstance(factor, bool):
@@ -468,6 +531,11 @@ class _Evaluator:
         return reasons
 
 
+def _placeholders(text: str) -> set[str]:
+    """Facts quoted in an amount text (e.g. the price, « {action_price_eur} »), beside the computed amounts."""
+    return set(PLACEHOLDER.findall(text))
+
+
 _UNKNOWN = float("nan")  # a possible amount that depends on an unknown fact (never equal to anything)
 
 
@@ -501,6 +569,7 @@ MONTHS = (
     "décembre",
 )
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space: the French thousands separator (« 1 890 »)
 
 
 def fr_date(value: date) -> str:
@@ -514,7 +583,7 @@ def fr_number(value: float) -> str:
     else:
         whole, _, decimals = f"{value:,.2f}".partition(".")
         decimals = "," + decimals
-    return whole.replace(",", NBSP) + decimals
+    return whole.replace(",", NNBSP) + decimals
 
 
 def format_amount(key: str, value: Amount) -> str:

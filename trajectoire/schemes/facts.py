@@ -16,6 +16,16 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from trajectoire.schemes.errors import FactError
 
 FactType = Literal["bool", "enum", "number", "integer", "date"]
+FactGroup = Literal["situation", "contrat", "anciennete", "sante", "projet", "action"]
+# How a form groups its questions (French legends); the order here breaks ties between equally decisive groups.
+GROUP_LABELS: dict[str, str] = {
+    "situation": "Situation",
+    "action": "Action et financement",
+    "contrat": "Contrat de travail",
+    "anciennete": "Ancienneté et activité",
+    "projet": "Projet",
+    "sante": "Santé et handicap",
+}
 FactValue = bool | str | int | float | date
 
 TYPE_LABELS: dict[str, str] = {
@@ -35,6 +45,7 @@ class FactDefinition(BaseModel):
     name: str
     type: FactType
     question: str
+    group: FactGroup
     help: str = ""
     description: str = ""
     values: tuple[str, ...] = ()
@@ -71,6 +82,7 @@ class FactDefinition(BaseModel):
             "unit": self.unit,
             "sensitive": self.sensitive,
             "derived": self.derived,
+            "group": self.group,
         }
 
     def check_value(self, value: object) -> FactValue:

@@ -57,6 +57,7 @@ class Scheme:
     summary: str
     legal_basis: tuple[str, ...]
     existed_before_catalogue: bool
+    relevant_when: Predicate | None
     assumes: Mapping[str, FactValue]
     amount_keys: tuple[str, ...]
     rules: tuple[BoundRule, ...]
@@ -88,6 +89,7 @@ class RuleRow:
     source_urls: tuple[str, ...]
     notes: str | None
     to_verify: bool
+    secondary_only: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -104,6 +106,7 @@ class RuleRow:
             "source_urls": list(self.source_urls),
             "notes": self.notes,
             "to_verify": self.to_verify,
+            "secondary_only": self.secondary_only,
         }
 
 
@@ -122,6 +125,13 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         self._by_id.update({s.id: s for s in self.schemes})
+
+    @property
+    def label(self) -> str:
+        """The version as a counsellor reads it, e.g. « catalogue du 1er décembre 2026, 77 règles »; the exact
+        `version` (with its content hash) stays the reproducibility key."""
+        count = len(self.rules)
+        return f"catalogue du {_fr_date(self.meta.dated)}, {count} règle{'s' if count > 1 else ''}"
 
     def scheme(self, scheme_id: str) -> Scheme:
         try:
@@ -161,6 +171,26 @@ class Catalogue:
         return out
 
 
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def _fr_date(value: date) -> str:
+    return f"{'1er' if value.day == 1 else value.day} {MONTHS_FR[value.month - 1]} {value.year}"
+
+
 def _row(scheme_id: str, rule: Rule, version: RuleVersion) -> RuleRow:
     return RuleRow(
         scheme_id=scheme_id,
@@ -176,6 +206,7 @@ def _row(scheme_id: str, rule: Rule, version: RuleVersion) -> RuleRow:
         source_urls=tuple(version.source_urls),
         notes=version.notes,
         to_verify=version.uncertain,
+        secondary_only=version.secondary_only,
     )
 
 
@@ -298,7 +329,7 @@ def _bind(
         rule = rules.get(imported.rule)
         if rule is None:
             raise CatalogueError(f"{filename}, import « {imported.rule} » : règle inconnue")
-        bad = set(imported.rename) - set(rule.outputs)
+        bad = set(imported.rename) - set(rule.outputs) - rule.excess_keys()
         if bad:
             raise CatalogueError(
                 f"{filename}, import « {imported.rule} » : renomme des montants inconnus {sorted(bad)}"
@@ -316,6 +347,16 @@ def _bind(
     produced = {b.output(key) for b in bound if b.rule.kind in AMOUNT_KINDS for key in b.rule.outputs}
     for b in bound:
         if b.rule.kind in AMOUNT_KINDS:
+            unknown_minus = {b.output(k) for k in b.rule.excess_keys()} - produced
+            if unknown_minus:
+                raise CatalogueError(
+                    f"{filename}, règle « {b.rule.id} » : un dépassement soustrait des montants que le dispositif ne "
+                    f"calcule pas : {sorted(unknown_minus)}"
+                )
+    # An amount that subtracts another one (Excess) is computed after every rule without such a dependency.
+    bound.sort(key=lambda b: b.rule.kind in AMOUNT_KINDS and bool(b.rule.excess_keys()))
+    for b in bound:
+        if b.rule.kind in AMOUNT_KINDS:
             stray = {b.output(k) for k in b.rule.outputs} - set(scheme_file.amount_keys)
             if stray:
                 raise CatalogueError(
@@ -331,6 +372,7 @@ def _bind(
         summary=scheme_file.summary,
         legal_basis=tuple(scheme_file.legal_basis),
         existed_before_catalogue=scheme_file.existed_before_catalogue,
+        relevant_when=scheme_file.relevant_when,
         assumes=dict(scheme_file.assumes),
         amount_keys=tuple(scheme_file.amount_keys),
         rules=tuple(bound),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -35,6 +36,32 @@ CONDITION_KINDS = ("eligibility", "exemption")
 AMOUNT_KINDS = ("amount", "cap")
 NOTICE_KINDS = ("deadline", "duration", "obligation", "procedure", "retention", "fact")
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+
+# Publishers of official texts and of the funders' own rules, by URL domain (a sub-domain counts, e.g.
+# circulaires.legifrance.gouv.fr). Any `.gouv.fr` site is official too: only State services can register one
+# (vae.gouv.fr, demission-reconversion.gouv.fr...). Everything else — Centre Inffo, OPCO, law firms, blogs,
+# training sellers — is a secondary source: useful, but a rule resting on them alone is never above « medium ».
+OFFICIAL_DOMAINS = (
+    "legifrance.gouv.fr",
+    "service-public.fr",
+    "service-public.gouv.fr",
+    "travail-emploi.gouv.fr",
+    "francecompetences.fr",
+    "caissedesdepots.fr",
+    "moncompteformation.gouv.fr",
+    "francetravail.fr",
+    "pole-emploi.fr",
+    "urssaf.fr",
+)
+OFFICIAL_SUFFIXES = (".gouv.fr",)
+
+
+def source_is_official(url: str) -> bool:
+    """True when the URL's host is an official publisher (see OFFICIAL_DOMAINS), false for a secondary source."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if any(host == domain or host.endswith("." + domain) for domain in OFFICIAL_DOMAINS):
+        return True
+    return host.endswith(OFFICIAL_SUFFIXES)
 
 
 def _facts(info: ValidationInfo) -> dict[str, FactDefinition]:
@@ -81,7 +108,25 @@ class Prorata(_Strict):
         return value
 
 
-AmountValue = float | Prorata | None
+class Excess(_Strict):
+    """What a numeric fact exceeds another amount of the same scheme by, never below 0: e.g. the price of a bilan
+    beyond the CPF cap (`{fact: action_price_eur, minus: action_cap_eur}`). A `null` cap gives `null` (no cap)."""
+
+    fact: str
+    minus: str
+
+    @field_validator("fact")
+    @classmethod
+    def _known_numeric_fact(cls, value: str, info: ValidationInfo) -> str:
+        facts = _facts(info)
+        if value not in facts:
+            raise ValueError(f"fait inconnu « {value} »")
+        if facts[value].type not in ("number", "integer"):
+            raise ValueError(f"un dépassement exige un fait numérique, « {value} » ne l'est pas")
+        return value
+
+
+AmountValue = float | Prorata | Excess | None
 
 
 class AmountCase(_Strict):
@@ -98,7 +143,9 @@ class AmountCase(_Strict):
 
     @model_validator(mode="after")
     def _placeholders(self) -> AmountCase:
-        unknown = set(PLACEHOLDER.findall(self.text)) - set(self.values)
+        # A text may quote its own amounts and the values of Excess facts (known whenever the amount is).
+        quoted_facts = {v.fact for v in self.values.values() if isinstance(v, Excess)}
+        unknown = set(PLACEHOLDER.findall(self.text)) - set(self.values) - quoted_facts
         if unknown:
             raise ValueError(f"le texte utilise des montants non définis : {sorted(unknown)}")
         return self
@@ -130,9 +177,19 @@ class RuleVersion(_Strict):
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
         for url in value:
-            if not url.startswith(("http://", "https://")):
+            if not url.startswith(("http://", "https://")) or not urlsplit(url).hostname:
                 raise ValueError(f"adresse de source invalide : {url!r}")
         return value
+
+    @model_validator(mode="after")
+    def _secondary_sources_cap_confidence(self) -> RuleVersion:
+        if self.confidence == "high" and self.secondary_only:
+            raise ValueError(
+                "confiance « high » refusée : aucune source officielle (Légifrance, service-public.fr, "
+                "travail-emploi.gouv.fr, France compétences, Caisse des Dépôts, France Travail, URSSAF...) parmi "
+                f"{self.source_urls} ; ajoutez la source officielle ou indiquez « confidence: medium »"
+            )
+        return self
 
     @model_validator(mode="after")
     def _dates(self) -> RuleVersion:
@@ -154,9 +211,18 @@ class RuleVersion(_Strict):
         return self.status == "draft"
 
     @property
+    def official_sources(self) -> list[str]:
+        return [url for url in self.source_urls if source_is_official(url)]
+
+    @property
+    def secondary_only(self) -> bool:
+        """No official publisher among the sources: the rule is shown « à vérifier » whatever its confidence."""
+        return not self.official_sources
+
+    @property
     def uncertain(self) -> bool:
-        """Low confidence or not settled (draft/unverified): never applied silently, always flagged."""
-        return self.confidence == "low" or self.status in ("draft", "unverified")
+        """Low confidence, not settled (draft/unverified) or secondary sources only: never silent, always flagged."""
+        return self.confidence == "low" or self.status in ("draft", "unverified") or self.secondary_only
 
     def in_force_on(self, on: date) -> bool:
         if self.is_draft or self.effective_from is None:
@@ -271,7 +337,13 @@ class Rule(_Strict):
             for case in version.cases or []:
                 if case.when is not None:
                     out |= facts_used(case.when)
+                out |= {v.fact for v in case.values.values() if isinstance(v, Prorata | Excess)}
         return out
+
+    def excess_keys(self) -> set[str]:
+        """Amount keys (of other rules) this rule's `Excess` values subtract: they must be computed first."""
+        cases = [c for v in self.versions for c in v.cases or []] + ([self.outside] if self.outside else [])
+        return {v.minus for c in cases for v in c.values.values() if isinstance(v, Excess)}
 
 
 class Import(_Strict):
@@ -295,10 +367,16 @@ class SchemeFile(_Strict):
     summary: str
     legal_basis: list[str] = Field(min_length=1)
     existed_before_catalogue: bool
+    relevant_when: Any = None
     assumes: dict[str, Any] = {}
     amount_keys: list[str] = []
     imports: list[Import] = []
     rules: list[Any]
+
+    @field_validator("relevant_when", mode="before")
+    @classmethod
+    def _parse_relevant(cls, value: object, info: ValidationInfo) -> Predicate | None:
+        return _predicate(value, info)
 
     @field_validator("assumes")
     @classmethod
@@ -316,6 +394,7 @@ class CatalogueMeta(_Strict):
     """`catalogue/catalogue.yaml`: version, coverage and the order in which schemes are listed."""
 
     version: str
+    dated: date
     covers_from: date
     sources_up_to: date
     verified_against: str
