@@ -1,6 +1,7 @@
 """Storing an evaluation, and the facts a case settles by itself."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -90,15 +91,21 @@ def test_json_facts_keep_known_values_only_and_dates_as_text():
     }
 
 
-def test_a_private_employees_bilan_funded_by_the_cpf_fills_five_facts():
-    case = AccompanimentFactory()
+def test_a_private_employees_bilan_funded_by_the_cpf_fills_six_facts_with_its_price():
+    case = AccompanimentFactory(price_eur=Decimal("1890.00"))
     assert case_facts(case) == {
         "status": "salarie_prive",
         "private_law_contract": True,
         "action_type": "bilan_competences",
         "framework": "cpf",
         "initiated_by": "beneficiaire",
+        "action_price_eur": 1890.0,
     }
+
+
+def test_a_case_without_price_leaves_the_price_to_ask():
+    case = AccompanimentFactory(price_eur=None)
+    assert "action_price_eur" not in case_facts(case)
 
 
 def test_an_employer_initiated_bilan_maps_initiator_and_skills_plan():

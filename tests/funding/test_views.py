@@ -76,13 +76,15 @@ def test_the_panel_evaluates_on_the_planned_start_with_the_facts_of_the_case(cli
     html = response.content.decode()
     assert 'value="2026-03-02"' in html
     assert "Évaluation au <strong>2 mars 2026</strong>" in html
-    assert "Tiré du dossier" in html
+    assert "Déjà connu" in html and "Modifier ces informations" in html
     assert response.context["form"]["status"].value() == "salarie_prive"
     assert response.context["result"]["on"] == "2026-03-02"
-    # Only the missing facts are asked: the case's own facts are not among the questions.
+    # Only what can change an answer of the bilan's schemes is asked; the case's own facts are summarised instead.
     asked = {f.name for _, fields in response.context["question_groups"] for f in fields}
-    assert "working_time_ratio" in asked
-    assert not asked & {"status", "action_type", "framework", "initiated_by"}
+    assert asked == {"bilan_funded_by_funder_last_5_years", "beneficiary_consent"}
+    known = {f.name for f in response.context["known_fields"]}
+    assert {"status", "action_type", "framework", "initiated_by", "action_price_eur"} <= known
+    assert [s["id"] for s in response.context["result"]["schemes"]] == ["bilan_competences", "cep"]
     # Sources, reasons and « à vérifier » are visible.
     assert "légifrance" in html.lower() or "legifrance" in html
     assert "⚠ à vérifier" in html
@@ -104,7 +106,7 @@ def test_a_case_without_planned_start_asks_for_a_date(client, world):
 
 def test_another_date_can_be_chosen_explicitly(client, world):
     client.force_login(world["owner"])
-    response = client.post(_url(world["case"]), {"on": "2025-06-01", "status": "salarie_prive"})
+    response = client.post(_url(world["case"]), {"on": "2025-06-01", "status": "salarie_prive", "tous": "1"})
     result = response.context["result"]
     assert result["on"] == "2025-06-01"
     statuses = {s["id"]: s["status"] for s in result["schemes"]}
@@ -114,7 +116,13 @@ def test_another_date_can_be_chosen_explicitly(client, world):
 
 def test_htmx_returns_the_panel_only_and_asks_the_next_questions(client, world):
     client.force_login(world["owner"])
-    base = {"on": "2026-03-02", "status": "salarie_prive", "action_type": "bilan_competences", "framework": "cpf"}
+    base = {
+        "on": "2026-03-02",
+        "status": "salarie_prive",
+        "action_type": "bilan_competences",
+        "framework": "cpf",
+        "project_type": "changement_metier_formation_certifiante",
+    }
     first = client.post(_url(world["case"]), base, headers={"HX-Request": "true"})
     html = first.content.decode()
     assert html.lstrip().startswith('<div id="funding-panel">')
@@ -123,10 +131,11 @@ def test_htmx_returns_the_panel_only_and_asks_the_next_questions(client, world):
     assert "contract_type" in asked_before
     second = client.post(_url(world["case"]), {**base, "status": "demandeur_emploi"}, headers={"HX-Request": "true"})
     asked_after = {f.name for _, fields in second.context["question_groups"] for f in fields}
-    # A job seeker has no current contract to ask about for the PTP.
-    assert "salaried_months_current_company" in asked_before
-    assert "salaried_months_current_company" not in asked_after
-    assert second.context["missing_count"] < first.context["missing_count"]
+    # A job seeker cannot have a PTP (an employee's leave): its questions go, the bilan's stay.
+    assert "reemployed_after_eco_or_inaptitude_dismissal_without_training" in asked_before
+    assert "reemployed_after_eco_or_inaptitude_dismissal_without_training" not in asked_after
+    assert "bilan_funded_by_funder_last_5_years" in asked_after
+    assert second.context["question_count"] < first.context["question_count"]
 
 
 def test_the_htmx_panel_equals_the_panel_of_the_full_page(client, world):

@@ -13,9 +13,10 @@ The mapping (documented in docs/schemes.md, « Dans l'application »):
   autofinancement → `autofinancement`, autre → `autre`; Transitions Pro and OPCO have no equivalent value: asked;
 - `initiated_by` (bilan and VAE only): la personne → `beneficiaire`, l'employeur → `employeur`;
 - `beneficiary_consent` (bilan only): true when the person's agreement to the bilan is signed and not withdrawn;
-  otherwise asked.
+  otherwise asked;
+- `action_price_eur` (bilan and VAE only): the case's price (TTC), used for the remaining cost beyond a CPF cap.
 
-Nothing is inferred from the birth year, the planned hours or the price: no fact of the vocabulary follows from them.
+Nothing is inferred from the birth year or the planned hours: no fact of the vocabulary follows from them.
 """
 
 from collections.abc import Mapping
@@ -57,6 +58,8 @@ def case_facts(accompaniment: Accompaniment) -> dict[str, object]:
             facts["framework"] = FRAMEWORK[accompaniment.funder]
         if accompaniment.initiated_by in INITIATOR:
             facts["initiated_by"] = INITIATOR[accompaniment.initiated_by]
+        if accompaniment.price_eur is not None:
+            facts["action_price_eur"] = float(accompaniment.price_eur)
     if accompaniment.kind == Kind.BILAN and _bilan_agreed(accompaniment):
         facts["beneficiary_consent"] = True
     return facts

@@ -39,5 +39,10 @@ class SchemeEvaluation(models.Model):
         return f"évaluation au {self.evaluated_on:%d/%m/%Y}"
 
     @property
+    def catalogue_label(self) -> str:
+        """« catalogue du 1er décembre 2026, 86 règles » when the result carries it (since 2026.12.1)."""
+        return str(self.result.get("catalogue_label") or f"catalogue {self.catalogue_version}")
+
+    @property
     def scheme_results(self) -> list[dict]:
         return list(self.result.get("schemes", []))

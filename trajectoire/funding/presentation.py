@@ -5,8 +5,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+from trajectoire.formatting import euros
 from trajectoire.schemes import Catalogue
 from trajectoire.schemes.evaluator import format_amount
+from trajectoire.schemes.models import source_is_official
+
+# Remaining-cost amounts and the cap they are computed from (both from the engine, never recomputed here).
+REMAINING_COSTS = {
+    "cpf_remaining_cost_eur": ("cpf_cap_eur", "plafond CPF"),
+    "remaining_cost_eur": ("action_cap_eur", "plafond CPF"),
+}
 
 STATUS_LABELS = {
     "eligible": "Possible",
@@ -35,6 +43,8 @@ AMOUNT_LABELS = {
     "opco_hourly_rate_eur": "Prise en charge OPCO par heure",
     "opco_average_amount_eur": "Prise en charge OPCO moyenne",
     "cpf_share_cap_rate": "Part des droits CPF mobilisable au plus",
+    "cpf_remaining_cost_eur": "Reste à charge au-delà du plafond CPF",
+    "remaining_cost_eur": "Reste à charge au-delà du plafond CPF",
 }
 CONFIDENCE_LABELS = {"high": "élevée", "medium": "moyenne", "low": "faible"}
 RULE_STATUS_LABELS = {
@@ -64,6 +74,7 @@ KIND_LABELS = {
 class Source:
     url: str
     label: str
+    official: bool = True
 
 
 @dataclass
@@ -73,6 +84,7 @@ class ReasonView:
     sources: list[Source]
     uncertain: bool
     confidence: str
+    secondary_only: bool = False
 
 
 @dataclass
@@ -86,6 +98,9 @@ class SchemeView:
     reasons: list[ReasonView]
     amounts: list[tuple[str, str]]
     missing_questions: list[str] = field(default_factory=list)
+    headline: str = (
+        ""  # « Possible — reste à charge : 290,00 € (plafond CPF 1 600 € ; confiance moyenne, à vérifier) »
+    )
 
 
 def source(url: str) -> Source:
@@ -95,7 +110,7 @@ def source(url: str) -> Source:
         host = host.encode("ascii").decode("idna")
     except (UnicodeError, ValueError):
         pass
-    return Source(url=url, label=host or url)
+    return Source(url=url, label=host or url, official=source_is_official(url))
 
 
 def fact_question(catalogue: Catalogue, name: str) -> str:
@@ -130,26 +145,56 @@ def scheme_views(result: Mapping, catalogue: Catalogue) -> list[SchemeView]:
                         sources=[source(url) for url in reason.get("source_urls", [])],
                         uncertain=bool(reason.get("uncertain")),
                         confidence=CONFIDENCE_LABELS.get(reason.get("confidence", ""), ""),
+                        secondary_only=reason.get("official_source") is False,
                     )
                     for reason in scheme.get("reasons", [])
                 ],
                 amounts=amounts,
                 missing_questions=[fact_question(catalogue, name) for name in scheme.get("missing_facts", [])],
+                headline=headline(scheme),
             )
         )
     return views
 
 
-def missing_by_scheme(result: Mapping, catalogue: Catalogue) -> list[tuple[str, list[str]]]:
-    """Missing facts grouped under the first scheme that needs them, in the catalogue's order of schemes."""
-    seen: set[str] = set()
-    groups = []
-    for scheme in result.get("schemes", []):
-        names = [n for n in scheme.get("missing_facts", []) if n not in seen and n in catalogue.facts]
-        seen.update(names)
-        if names:
-            groups.append((scheme.get("name", scheme["id"]), names))
-    return groups
+def headline(scheme: Mapping) -> str:
+    """The status, and for a capped funding the remaining cost the engine computed, with the rule's confidence."""
+    label = STATUS_LABELS.get(scheme["status"], scheme["status"])
+    if scheme["status"] not in ("eligible", "undetermined"):
+        return label
+    amounts = scheme.get("amounts", {})
+    for key, (cap_key, cap_label) in REMAINING_COSTS.items():
+        if key not in amounts:
+            continue
+        cap = amounts.get(cap_key)
+        if cap is None:
+            continue
+        origin = scheme.get("amount_sources", {}).get(key) or scheme.get("amount_sources", {}).get(cap_key) or {}
+        trust = _trust(origin)
+        cap_text = f"{cap_label} {euros(cap, decimals=0)}"
+        remaining = amounts.get(key)
+        if remaining is None:
+            if key in scheme.get("undetermined_amounts", []):
+                return f"{label} — reste à charge à préciser (prix de l'action inconnu ; {cap_text}{trust})"
+            continue
+        return f"{label} — reste à charge : {euros(remaining)} ({cap_text}{trust})"
+    return label
+
+
+def _trust(origin: Mapping) -> str:
+    confidence = CONFIDENCE_LABELS.get(str(origin.get("confidence", "")), "")
+    if not confidence:
+        return ""
+    return f" ; confiance {confidence}" + (", à vérifier" if origin.get("uncertain") else "")
+
+
+def catalogue_label(result: Mapping, catalogue: Catalogue) -> str:
+    """A readable catalogue version for a result (live or stored); the exact version string goes in a title."""
+    if result.get("catalogue_label"):
+        return str(result["catalogue_label"])
+    if result.get("catalogue_version") == catalogue.version:
+        return catalogue.label
+    return f"catalogue {result.get('catalogue_version', '')}".strip()
 
 
 def answer_label(catalogue: Catalogue, name: str, value: object) -> str:
@@ -161,6 +206,8 @@ def answer_label(catalogue: Catalogue, name: str, value: object) -> str:
         return definition.value_labels.get(str(value), str(value))
     if definition is not None and definition.type == "date":
         return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    if isinstance(value, int | float) and definition is not None and definition.unit == "EUR":
+        return euros(value)
     if isinstance(value, int | float):
         text = f"{value:g}".replace(".", ",")
         unit = definition.unit if definition is not None and definition.unit not in (None, "ratio") else ""

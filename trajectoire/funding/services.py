@@ -33,17 +33,18 @@ def scheme_evaluation_create(
     on: date,
     sensitive_consent: bool = False,
     catalogue: Catalogue | None = None,
+    schemes: list[str] | None = None,
 ) -> SchemeEvaluation:
     """Evaluate the facts on `on` and store facts, date, catalogue version and the full result.
 
     1. the engine validates the facts (unknown fact or bad value → FactError, nothing stored);
     2. health facts (marked sensitive in the vocabulary) need the person's explicit consent (FundingError);
-    3. the result stored is the engine's own `to_dict()`, so replaying the facts on the date with the same
-       catalogue version gives it back exactly;
+    3. the result stored is the engine's own `to_dict()` for the schemes examined (`schemes`, default all), so
+       replaying the facts on the date with the same catalogue version and schemes gives it back exactly;
     4. an audit event names the facts given, never their values.
     """
     catalogue = catalogue or load_catalogue()
-    evaluation = evaluate(catalogue, facts, on)
+    evaluation = evaluate(catalogue, facts, on, schemes=schemes)
     stored_facts = json_facts(facts)
     sensitive = sensitive_fact_names(catalogue, stored_facts)
     if sensitive and not sensitive_consent:

@@ -16,13 +16,16 @@ from trajectoire.funding.presentation import (
     CONFIDENCE_LABELS,
     KIND_LABELS,
     RULE_STATUS_LABELS,
+    answer_label,
+    catalogue_label,
+    fact_question,
     facts_table,
-    missing_by_scheme,
     scheme_views,
     source,
 )
 from trajectoire.funding.services import scheme_evaluation_create, sensitive_fact_names
 from trajectoire.schemes import FactError, evaluate, load_catalogue
+from trajectoire.schemes.questions import plan_questions, relevant_schemes
 from trajectoire.web.cases.views import case_context
 from trajectoire.web.decorators import centre_manager_required, centre_member_required
 from trajectoire.web.funding.forms import FundingForm
@@ -38,16 +41,20 @@ def _date_param(value: str | None) -> date | None:
 @centre_member_required
 @require_http_methods(["GET", "POST"])
 def case_funding(request, pk: int):
-    """Evaluate the schemes on the case's planned start (or a chosen date), asking only what is missing.
+    """Evaluate the schemes that matter for this case on its planned start (or a chosen date), asking only what can
+    still change an answer (`trajectoire.schemes.questions`).
 
-    GET shows the facts the case settles; each change re-posts the form (htmx) and the panel comes back with the
-    new answer and the next questions. « Enregistrer » (a plain POST) stores the evaluation, for those who may
-    write the case.
+    GET shows the results first, then the questions, then what is already known (from the case or answered);
+    each change re-posts the form (htmx) and the panel comes back with the new answer and the next questions.
+    « Enregistrer » (a plain POST) stores the evaluation, for those who may write the case. `tous=1` examines every
+    scheme of the catalogue, not only those relevant to this kind of case and project.
     """
     case = get_accompaniment_for_user(request.user, pk)
     catalogue = load_catalogue()
     from_case = case_facts(case)
     error_message = ""
+    data = request.POST if request.method == "POST" else request.GET
+    every_scheme = data.get("tous") == "1"
     if request.method == "POST":
         saving = request.POST.get("action") == "save"
         if saving:
@@ -56,7 +63,6 @@ def case_funding(request, pk: int):
         valid = form.is_valid()
         on = form.cleaned_data.get("on")
         facts = form.facts()
-        shown = set(facts) | set(from_case) | form.fields_with_errors()
         if saving and valid:
             try:
                 record = scheme_evaluation_create(
@@ -66,6 +72,7 @@ def case_funding(request, pk: int):
                     on=on,
                     sensitive_consent=form.cleaned_data["health_consent"],
                     catalogue=catalogue,
+                    schemes=None if every_scheme else relevant_schemes(catalogue, facts, on)[0],
                 )
             except FundingError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -86,25 +93,38 @@ def case_funding(request, pk: int):
             on = on or stored.evaluated_on
         on = on or case.planned_start
         form = FundingForm(initial={"on": on, **FundingForm.initial_for(facts)}, catalogue=catalogue)
-        shown = set(facts) & set(form.definitions)
-    result = None
+    plan = None
     if on is not None:
         try:
-            result = evaluate(catalogue, facts, on).to_dict()
+            plan = plan_questions(catalogue, facts, on, every_scheme=every_scheme)
         except FactError as error:  # only stored facts no longer valid under the current catalogue
             error_message = str(error)
-    missing_groups = missing_by_scheme(result or {}, catalogue)
+    result = plan.evaluation.to_dict() if plan else None
+    asked = [q.fact for q in plan.questions] if plan else []
+    errors = form.fields_with_errors()
+    known = [n for n in form.definitions if n in facts and n not in asked]
+    to_fix = [n for n in form.definitions if n in errors and n not in asked and n not in known]
+    names = {scheme.id: scheme.name for scheme in catalogue.schemes}
     context = {
         **case_context(request, case),
         "form": form,
         "on": on,
         "result": result,
+        "every_scheme": every_scheme,
         "schemes": scheme_views(result or {}, catalogue),
+        "catalogue_label": catalogue_label(result or {}, catalogue),
         "error_message": error_message,
-        "from_case_fields": [form[n] for n in form.definitions if n in from_case],
-        "answer_fields": [form[n] for n in form.definitions if n in shown and n not in from_case],
-        "question_groups": [(name, [form[n] for n in names if n not in shown]) for name, names in missing_groups],
-        "missing_count": len({n for _, names in missing_groups for n in names} - shown),
+        "question_groups": [
+            (group.label, [form[q.fact] for q in group.questions]) for group in (plan.groups if plan else ())
+        ],
+        "question_count": len(asked),
+        "fix_fields": [form[n] for n in to_fix],
+        "known_fields": [form[n] for n in known],
+        "known_summary": [
+            (fact_question(catalogue, n), answer_label(catalogue, n, facts[n]), from_case.get(n) == facts[n])
+            for n in known
+        ],
+        "other_schemes": [names[s] for s in plan.others] if plan else [],
         "needs_health_consent": bool(sensitive_fact_names(catalogue, facts)),
         "facts_summary": facts_table(catalogue, facts),
         "catalogue": catalogue,
@@ -126,7 +146,9 @@ def case_funding_evaluation(request, pk: int, evaluation_pk: int):
     reproduced = None
     if same_catalogue:
         try:
-            reproduced = evaluate(catalogue, record.facts, record.evaluated_on).to_dict() == record.result
+            stored_ids = [s["id"] for s in record.result.get("schemes", [])]
+            replay = evaluate(catalogue, record.facts, record.evaluated_on, schemes=stored_ids)
+            reproduced = replay.to_dict() == record.result
         except FactError:
             reproduced = False
     context = {
@@ -138,6 +160,7 @@ def case_funding_evaluation(request, pk: int, evaluation_pk: int):
         "same_catalogue": same_catalogue,
         "reproduced": reproduced,
         "catalogue": catalogue,
+        "catalogue_label": catalogue_label(record.result, catalogue),
     }
     return render(request, "funding/evaluation_detail.html", context)
 
