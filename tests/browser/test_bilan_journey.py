@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from tests.factories import PASSWORD, BeneficiaryFactory, CentreFactory, counsellor
 from trajectoire.cases.models import Accompaniment, DestructionRecord, ProfileSkill, Session
+from trajectoire.cases.services import session_mark_held
 from trajectoire.referentials.importers.rome import rome_import
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,8 +28,19 @@ def _fill_session(page, when: str, minutes: str, phase: str, notes: str) -> None
 
 
 def _move(page, label: str) -> None:
-    page.get_by_role("button", name=label).click()
+    """Each move opens its confirmation page (what follows), then « Confirmer »."""
+    page.get_by_role("link", name=label).click()
+    page.get_by_role("heading", name=label).wait_for()
+    page.get_by_role("button", name="Confirmer").click()
     page.get_by_text("Étape enregistrée").wait_for()
+
+
+def _hold_last_session() -> None:
+    """The session took place: the workflow's brakes ask for a held session of a phase before leaving it."""
+    session = Session.objects.order_by("-id").first()
+    session_mark_held(
+        actor=session.created_by, session=session, held_minutes=session.duration_minutes, now=session.starts_at
+    )
 
 
 def test_bilan_journey(live_server, page):
@@ -55,9 +67,8 @@ def test_bilan_journey(live_server, page):
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("Le bilan est créé").wait_for()
 
-    # Starting without consent is refused with the reason; with it, the preliminary phase opens.
-    _move_refused = page.get_by_role("button", name="Commencer la phase préliminaire")
-    _move_refused.click()
+    # Without consent the start is a disabled button with the reason; with it, the preliminary phase opens.
+    assert page.get_by_role("button", name="Commencer la phase préliminaire").is_disabled()
     page.get_by_text("ne peut commencer sans le consentement de la personne").wait_for()
     page.get_by_role("link", name="Enregistrer").first.click()
     page.get_by_label("Type").select_option("bilan_agreement")
@@ -65,8 +76,11 @@ def test_bilan_journey(live_server, page):
     page.get_by_text("Le consentement est enregistré.").wait_for()
     _move(page, "Commencer la phase préliminaire")
     _fill_session(page, f"{today.isoformat()}T09:00", "120", "preliminary", "Analyse de la demande")
+    _hold_last_session()
+    page.reload()
     _move(page, "Passer à la phase d'investigation")
     _fill_session(page, f"{today.isoformat()}T14:00", "180", "investigation", "Exploration des intérêts")
+    _hold_last_session()
 
     # An experience told in her words becomes skill suggestions with evidence; two are accepted.
     page.get_by_role("link", name="Ouvrir").first.click()
@@ -99,6 +113,7 @@ def test_bilan_journey(live_server, page):
     page.goto(f"{live_server.url}/accompagnements/{case.pk}/")
     _move(page, "Passer à la phase de conclusion")
     _fill_session(page, f"{today.isoformat()}T16:00", "90", "conclusion", "Relecture des pistes")
+    _hold_last_session()
     page.get_by_role("link", name="Rédiger la synthèse").click()
     page.get_by_label("Projet(s), facteurs favorables et défavorables").fill(
         f"Projet retenu : {retained_label}. Facteurs favorables : expérience en EHPAD."
@@ -119,7 +134,11 @@ def test_bilan_journey(live_server, page):
 
     # Closure runs the retention task: notes and working documents are gone, the record stays.
     page.goto(f"{live_server.url}/accompagnements/{case.pk}/")
-    _move(page, "Clôturer le bilan")
+    page.get_by_role("link", name="Clôturer le bilan").click()
+    page.get_by_text("Ce qui sera détruit, et quand").wait_for()
+    page.get_by_text("Notes d'entretien : 3").wait_for()
+    page.get_by_role("button", name="Confirmer").click()
+    page.get_by_text("Étape enregistrée").wait_for()
     case.refresh_from_db()
     assert case.state == "closed"
     assert case.ended_on == date.today() or case.ended_on == today

@@ -32,7 +32,7 @@ from trajectoire.web.cases.forms import (
     SessionMissedForm,
 )
 from trajectoire.web.cases.session_parts import decorate
-from trajectoire.web.cases.views import case_context, report_rule_error
+from trajectoire.web.cases.views import case_context, closed_case_redirect, report_rule_error
 from trajectoire.web.decorators import centre_member_required
 
 READ_ONLY_STATUSES = {SessionStatus.CANCELLED, SessionStatus.MISSED}
@@ -59,7 +59,8 @@ def _edit_form(request, session, *, now, data=None) -> SessionForm:
 def _session_page(request, session, *, now, form=None, bound: dict | None = None):
     """The session page: its status, its status forms while planned, its edit form unless cancelled or missed."""
     case = session.accompaniment
-    if session.status in READ_ONLY_STATUSES:
+    # A finished case shows its sessions read-only (the edit form would only fail on submit).
+    if session.status in READ_ONLY_STATUSES or not case.is_open:
         form = None
     elif form is None:
         form = _edit_form(request, session, now=now)
@@ -79,6 +80,8 @@ def _back_to_case(session) -> str:
 @require_http_methods(["GET", "POST"])
 def session_create_view(request, pk: int):
     case = get_accompaniment_for_user(request.user, pk, write=True)
+    if closed := closed_case_redirect(request, case):
+        return closed
     now = timezone.now()
     show_private = can_read_private_notes(request.user, case)
     form = SessionForm(request.POST or None, accompaniment=case, show_private=show_private, now=now)
