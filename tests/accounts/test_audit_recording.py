@@ -1,6 +1,10 @@
 """Reads and refusals are recorded by the funnels and the list helper, not by each view."""
 
+import re
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
@@ -9,6 +13,7 @@ from tests.factories import PASSWORD, BeneficiaryFactory
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import AuditEvent
 from trajectoire.cases.access import get_accompaniment_for_user
+from trajectoire.cases.models import Synthesis
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +126,49 @@ def test_a_failed_login_on_an_unknown_address_keeps_nothing_typed(db):
     assert event.centre_id is None
     assert event.actor_label == "adresse inconnue"
     assert "mon-mot-de-passe" not in " ".join(str(v) for v in AuditEvent.objects.values().get().values())
+
+
+def test_opening_the_synthesis_page_of_a_case_without_one_writes_nothing_and_offers_to_start(client, case_world):
+    case = case_world["case"]
+    login_as(client, case_world, "owner")
+    response = client.get(reverse("web:synthesis_edit", args=[case.pk]))
+    assert response.status_code == 200
+    assert "Commencer la synthèse" in response.content.decode()
+    assert not Synthesis.objects.filter(accompaniment=case).exists()
+    assert set(AuditEvent.objects.values_list("action", flat=True)) == {AuditAction.VIEW}
+
+
+def test_starting_the_synthesis_is_a_post_with_a_real_csrf_token(case_world):
+    case = case_world["case"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(case_world["owner"])
+    page = client.get(reverse("web:synthesis_edit", args=[case.pk]))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    response = client.post(
+        reverse("web:synthesis_edit", args=[case.pk]), {"action": "start", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    synthesis = Synthesis.objects.get(accompaniment=case)
+    assert synthesis.versions.count() == 1
+    again = client.post(
+        reverse("web:synthesis_edit", args=[case.pk]), {"action": "start", "csrfmiddlewaretoken": token}
+    )
+    assert again.status_code == 302
+    assert Synthesis.objects.filter(accompaniment=case).count() == 1
+
+
+def test_the_manager_may_start_the_synthesis_a_colleague_off_the_case_may_not(client, case_world):
+    case = case_world["case"]
+    login_as(client, case_world, "manager")
+    assert "Commencer la synthèse" in client.get(reverse("web:synthesis_edit", args=[case.pk])).content.decode()
+    login_as(client, case_world, "colleague")
+    response = client.post(reverse("web:synthesis_edit", args=[case.pk]), {"action": "start"})
+    assert response.status_code == 404
+    assert not Synthesis.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED, object_id=str(case.pk)).exists()
+
+
+def test_an_anonymous_refusal_names_the_visitor_as_such(case_world):
+    with pytest.raises(Http404):
+        get_accompaniment_for_user(AnonymousUser(), case_world["case"].pk)
+    assert AuditEvent.objects.get().actor_label == "visiteur non connecté"

@@ -115,8 +115,16 @@ def centre_id_of(obj: models.Model | None, depth: int = 0) -> int | None:
     return None
 
 
+ANONYMOUS_LABEL = "visiteur non connecté"
+
+
 def _actor_of(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _label_of(user) -> str:
+    """The author's label of a refusal: empty (audit_record names the account) or the anonymous visitor."""
+    return "" if _actor_of(user) is not None else ANONYMOUS_LABEL
 
 
 def _request_centre_id() -> int | None:
@@ -157,6 +165,7 @@ def audit_denied(user, *, model: type[models.Model], pk: Any, obj: models.Model 
     centre_id = centre_id_of(obj) if obj is not None else None
     audit_record(
         actor=_actor_of(user),
+        actor_label=_label_of(user),
         action=AuditAction.DENIED,
         obj=None,
         object_type=model._meta.label_lower,
@@ -227,6 +236,7 @@ def _flush(state: RequestAudit, response) -> None:
         request = state.request
         audit_record(
             actor=_actor_of(getattr(request, "user", None)),
+            actor_label=_label_of(getattr(request, "user", None)),
             action=AuditAction.DENIED,
             obj=None,
             object_type=PAGE_OBJECT_TYPE,
