@@ -207,7 +207,9 @@ def manifest_warnings(directory: Path) -> list[str]:
     """Check `directory` against its MANIFEST.json (if any): errors raise, warnings are returned."""
     report = check_manifest(directory)
     if report.errors:
-        raise ImportFileError(directory / "MANIFEST.json", " ; ".join(report.errors))
+        raise ImportFileError(
+            directory / "MANIFEST.json", "le dossier ne correspond pas à son manifeste — " + " ; ".join(report.errors)
+        )
     return report.warnings
 
 
