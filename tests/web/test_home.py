@@ -137,3 +137,27 @@ def test_cases_in_progress_show_held_and_planned_hours_apart(case_world):
     row = next(c for c in response.context["open_cases"] if c.pk == case.pk)
     assert (row.held_minutes, row.planned_minutes_ahead) == (110, 90)
     assert "1\u00a0h\u00a050 sur 24\u00a0h" in _text(response)
+
+
+def test_the_manager_sees_the_centre_hours_held_only(case_world):
+    world = case_world
+    mine = _case(world, "preliminary", first_name="Aïcha")
+    theirs = _case(world, "investigation", first_name="Karim", counsellor=world["colleague"])
+    theirs.co_counsellors.add(world["owner"], factories.counsellor(theirs.centre))
+    now = timezone.now()
+    for case, real in ((mine, 50), (theirs, 100)):
+        held = _session(case, hours=-30, minutes=120)
+        session_mark_held(actor=case.counsellor, session=held, held_minutes=real, now=now)
+    _session(theirs, hours=24, minutes=90)
+    _session(mine, hours=-2, minutes=45)  # time passed, not recorded
+    cancelled = _session(mine, hours=30, minutes=60)
+    session_cancel(actor=mine.counsellor, session=cancelled, by="centre", reason="Salle prise", now=now)
+    other_centre = factories.SessionFactory(starts_at=now - timedelta(days=1))
+    session_mark_held(actor=other_centre.created_by, session=other_centre, held_minutes=200, now=now)
+    response = _home(world, "manager")
+    assert response.context["centre_hours"] == {
+        "held_minutes": 150,
+        "planned_minutes_ahead": 90,
+        "unrecorded_minutes": 45,
+    }
+    assert "Heures réalisées : <strong>2\u00a0h\u00a030</strong>" in _text(response)

@@ -44,3 +44,14 @@ def count_by_state(cases: QuerySet[Accompaniment]) -> list[tuple[str, int, str]]
     rows = Accompaniment.objects.filter(pk__in=ids).order_by().values_list("state").annotate(n=Count("pk")).order_by()
     counts = dict(rows)
     return [(label, counts.get(value, 0), value) for value, label in State.choices]
+
+
+def total_minutes(cases: QuerySet[Accompaniment], *, now: datetime) -> dict[str, int]:
+    """The same three sums over a whole list of cases (a centre), each session once."""
+    sessions = Session.objects.filter(accompaniment__in=cases.order_by().values("pk")).order_by()
+    planned = sessions.filter(status=SessionStatus.PLANNED)
+    return {
+        "held_minutes": sessions.filter(status=SessionStatus.HELD).aggregate(t=Sum("held_minutes"))["t"] or 0,
+        "planned_minutes_ahead": planned.filter(starts_at__gte=now).aggregate(t=Sum("duration_minutes"))["t"] or 0,
+        "unrecorded_minutes": planned.filter(starts_at__lt=now).aggregate(t=Sum("duration_minutes"))["t"] or 0,
+    }

@@ -8,7 +8,7 @@ from django.utils import timezone
 from trajectoire.accounts.audit import audited_list
 from trajectoire.accounts.enums import CENTRE_WIDE_WRITE_ROLES
 from trajectoire.cases.enums import OPEN_STATES, SessionStatus, State
-from trajectoire.cases.hours import count_by_state, with_hours
+from trajectoire.cases.hours import count_by_state, total_minutes, with_hours
 from trajectoire.cases.models import Accompaniment, Beneficiary, CaseTask, Session
 from trajectoire.web.beneficiaries.forms import BeneficiarySearchForm
 
@@ -70,9 +70,9 @@ def home(request):
     for key in ("open_cases", "next_sessions", "sessions_to_record", "tasks", "follow_ups"):
         context[key] = audited_list(request, context[key])
     if membership.role in CENTRE_WIDE_WRITE_ROLES:
-        context["centre_states"] = count_by_state(
-            Accompaniment.objects.visible_to(request.user).filter(centre=membership.centre)
-        )
+        centre_cases = Accompaniment.objects.visible_to(request.user).filter(centre=membership.centre)
+        context["centre_states"] = count_by_state(centre_cases)
+        context["centre_hours"] = total_minutes(centre_cases, now=timezone.now())
         context["per_counsellor"] = (
             Beneficiary.objects.visible_to(request.user)
             .filter(centre=membership.centre)
