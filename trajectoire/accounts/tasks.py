@@ -39,7 +39,7 @@ def send_second_factor_notice(*, user_id: int, change: str, at: str, ip: str | N
                 "added": change == SECOND_FACTOR_ADDED,
                 "at": timezone.localtime(parse_datetime(at)),
                 "ip": ip,
-                "site_url": settings.SITE_URL.rstrip("/"),
+                "site_url": (settings.SITE_URL or "").rstrip("/"),
             },
         )
     message = EmailMultiAlternatives(
