@@ -558,3 +558,27 @@ def test_a_no_show_follow_up_is_shown_on_the_case_page_and_done_from_there(world
     task.refresh_from_db()
     assert task.outcome == "Message laissé, rappel prévu"
     assert "Relances à faire" not in _text(client.get(reverse("web:case_detail", args=[case.pk])))
+
+
+def test_a_form_sent_from_an_out_of_date_page_still_shows_its_message(world):
+    """The cancel form of a session that has started since is not shown again: its message goes on top."""
+    case = world["case"]
+    session = _session(case, days=-0.01)
+    client, token = _csrf_client(world, "owner")
+    response = client.post(
+        reverse("web:session_cancel", args=[case.pk, session.pk]),
+        {"cancelled_by": "person", "status_reason": "", "csrfmiddlewaretoken": token},
+    )
+    assert "Indiquez le motif de l'annulation." in [str(m) for m in response.context["messages"]]
+    assert reverse("web:session_cancel", args=[case.pk, session.pk]) not in _text(response)
+    assert Session.objects.get(pk=session.pk).status == SessionStatus.PLANNED
+
+
+def test_the_calendar_names_what_became_of_a_session(world):
+    case = world["case"]
+    session = _session(case, days=-0.05)
+    session_mark_missed(actor=case.counsellor, session=session, now=timezone.now())
+    client = login_as(Client(), world, "owner")
+    day = timezone.localdate(session.starts_at)
+    response = client.get(reverse("web:calendar"), {"semaine": day.isoformat()})
+    assert "· <strong>absence non prévenue</strong>" in _text(response)

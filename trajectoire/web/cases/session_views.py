@@ -145,7 +145,20 @@ def _status_action(request, pk: int, session_pk: int, *, name: str, form_class, 
             messages.success(request, done)
             return redirect(_back_to_case(session))
     session.refresh_from_db()
+    if form.errors and not _form_shown(session, name, now=now):
+        # Sent from a page that was out of date (the session started, or was marked, meanwhile): the form will
+        # not be shown again, so its messages go on top of the page.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return _session_page(request, session, now=now, bound={name: form})
+
+
+def _form_shown(session, name: str, *, now) -> bool:
+    """Mirrors templates/cases/_partials/session_status.html: held and missed once started, cancel before."""
+    if session.status != SessionStatus.PLANNED or not session.accompaniment.is_open:
+        return False
+    return (name == "cancel") != (session.starts_at <= now)
 
 
 @centre_member_required
