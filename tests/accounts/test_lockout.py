@@ -1,5 +1,10 @@
 """Lock-out by the pair (account, client address), and the client address read through trusted proxies."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -122,3 +127,17 @@ def test_ports_and_brackets_written_by_some_proxies_are_removed(settings):
 def test_an_unknown_peer_gives_none(settings):
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(_request(REMOTE_ADDR="")) is None
+
+
+def test_a_negative_proxy_count_stops_start_up_with_its_name():
+    env = {**os.environ, "TRUSTED_PROXY_COUNT": "-1"}
+    run = subprocess.run(
+        [sys.executable, "-c", "import trajectoire.config.settings"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0" in run.stderr
