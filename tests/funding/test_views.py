@@ -77,6 +77,12 @@ def test_the_panel_evaluates_on_the_planned_start_with_the_facts_of_the_case(cli
     assert 'value="2026-03-02"' in html
     assert "Évaluation au <strong>2 mars 2026</strong>" in html
     assert "Déjà connu" in html and "Modifier ces informations" in html
+    catalogue = load_catalogue()
+    assert (
+        f'title="Version exacte, pour reproduire l\'évaluation : {catalogue.version}">{catalogue.label}</span>' in html
+    )
+    # Schemes left aside for a bilan are named, with a way to examine them all.
+    assert "Projet de transition professionnelle (PTP)" in html and "?tous=1" in html
     assert response.context["form"]["status"].value() == "salarie_prive"
     assert response.context["result"]["on"] == "2026-03-02"
     # Only what can change an answer of the bilan's schemes is asked; the case's own facts are summarised instead.
