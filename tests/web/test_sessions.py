@@ -7,7 +7,9 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -582,3 +584,23 @@ def test_the_calendar_names_what_became_of_a_session(world):
     day = timezone.localdate(session.starts_at)
     response = client.get(reverse("web:calendar"), {"semaine": day.isoformat()})
     assert "· <strong>absence non prévenue</strong>" in _text(response)
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_case_page_and_the_home_page_do_not_query_once_per_session(world):
+    case = world["case"]
+    client = login_as(Client(), world, "owner")
+    pages = [reverse("web:case_detail", args=[case.pk]), reverse("web:home")]
+    counts = []
+    for total in (2, 10):
+        while case.sessions.count() < total:
+            session = _session(case, days=-(case.sessions.count() + 1), minutes=60)
+            if case.sessions.count() % 2:
+                session_mark_held(actor=case.counsellor, session=session, held_minutes=50, now=timezone.now())
+        counts.append([_queries(client, url) for url in pages])
+    assert counts[0] == counts[1]
