@@ -96,7 +96,8 @@ class FrenchJsonParser(Parser):
         if len(body) > MAX_BODY_BYTES:
             raise BodyError(413, _too_large_message())
         try:
-            return json.loads(body, parse_constant=_refuse_constant)
+            # Decoded here: json.loads would also guess UTF-16 or UTF-32, which JSON on the wire may not be.
+            return json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
         except UnicodeDecodeError:
             raise BodyError(400, "Corps de requête illisible : il doit être encodé en UTF-8.") from None
         except json.JSONDecodeError as error:

@@ -6,7 +6,7 @@ from ninja import Router
 from ninja.errors import HttpError
 from pydantic import Field
 
-from trajectoire.api.base import OGR_CODE, RIASEC, ROME_CODE, EngineOut, InputSchema
+from trajectoire.api.base import OGR_CODE, RIASEC, ROME_CODE, EngineOut, InputSchema, WholeNumber
 from trajectoire.api.errors import error_responses
 from trajectoire.engines import get_engine
 from trajectoire.matching.engine import ProfileError
@@ -29,8 +29,8 @@ RequestId = Annotated[
 class ExtractIn(InputSchema):
     id: RequestId = None
     text: str = Field(max_length=MAX_TEXT, description="Description d'une expérience, en français")
-    top: int = Field(default=5, ge=1, le=50, description="Nombre de fiches métiers proposées")
-    top_skills: int = Field(default=10, ge=1, le=100, description="Nombre de compétences proposées")
+    top: WholeNumber = Field(default=5, ge=1, le=50, description="Nombre de fiches métiers proposées")
+    top_skills: WholeNumber = Field(default=10, ge=1, le=100, description="Nombre de compétences proposées")
 
 
 class RecommendIn(InputSchema):
@@ -41,16 +41,16 @@ class RecommendIn(InputSchema):
         default=None, pattern=RIASEC, description="Lettres RIASEC d'intérêts, de la plus forte à la moins forte"
     )
     exclude: list[RomeCode] = Field(default_factory=list, max_length=MAX_EXCLUDE)
-    top: int = Field(default=10, ge=1, le=50)
+    top: WholeNumber = Field(default=10, ge=1, le=50, description="Nombre de pistes proposées")
 
 
-class OccupationHitOut(EngineOut):
+class ExtractedOccupationOut(EngineOut):
     code_rome: str
     score: float
     label: str
 
 
-class SkillHitOut(EngineOut):
+class ExtractedSkillOut(EngineOut):
     code_ogr: str
     score: float
     evidence: str = Field(description="Le passage du texte qui a fait reconnaître la compétence")
@@ -59,8 +59,8 @@ class SkillHitOut(EngineOut):
 
 class ExtractOut(EngineOut):
     id: str | None
-    occupations: list[OccupationHitOut]
-    skills: list[SkillHitOut]
+    occupations: list[ExtractedOccupationOut]
+    skills: list[ExtractedSkillOut]
 
 
 class SuggestionOut(EngineOut):

@@ -96,8 +96,9 @@ class OccupationOut(Schema):
 
 
 def _whole_number(value):
-    """A query string is text: only plain digits make a number (pydantic would also take « 5_0 » or « +5 »)."""
-    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value):
+    """A query string is text: only digits make a number (pydantic would also take « 5_0 » or « +5 »); « 41.0 » is
+    a whole number for JSON Schema, so it is taken too."""
+    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+(\.0+)?", value):
         raise PydanticCustomError("int_parsing", "not a whole number")
     return value
 
@@ -164,7 +165,10 @@ def skill_search(request, q: SearchQuery, limit: Limit = 10):
 )
 def occupation_detail(
     request,
-    code: Annotated[str, Path(..., pattern=ROME_CODE_ANY_CASE, description="Code ROME, p. ex. J1501 (ou j1501)")],
+    code: Annotated[
+        str,
+        Path(..., pattern=ROME_CODE_ANY_CASE, description="Code ROME, p. ex. J1501 (ou j1501)", example="J1501"),
+    ],
 ):
     occupation = Occupation.objects.select_related("domain__major_domain").filter(code=code.upper()).first()
     if occupation is None:

@@ -56,7 +56,7 @@ def _number(*, integer: bool, low: float | None, high: float) -> Any:
     def check(value: Any) -> int | float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise PydanticCustomError("int_type" if integer else "float_type", "not a number")
-        if integer and not isinstance(value, int):
+        if integer and isinstance(value, float) and not value.is_integer():
             raise PydanticCustomError("int_from_float", "not an integer")
         if isinstance(value, float) and not math.isfinite(value):
             raise PydanticCustomError("finite_number", "not finite")
