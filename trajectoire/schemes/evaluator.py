@@ -440,9 +440,9 @@ class _Evaluator:
             output_keys = {bound.output(k) for k in bound.rule.outputs}
             if chosen is not None and complete:
                 values = {k: format_amount(k, v) for k, v in computed.items()}
-                values.update(
-                    {k: format_amount(k, self.facts.get(k)) for k in _placeholders(chosen.text) - set(values)}
-                )
+                for name in _placeholders(chosen.text) - set(values):  # a quoted fact (numeric: checked at load)
+                    fact = self.facts.get(name)
+                    values[name] = format_amount(name, fact if isinstance(fact, int | float) else None)
                 text = chosen.text.format_map(values)
                 reasons.append(self.reason(bound.rule, source, text, "amount", touched))
                 for raw_key in computed:

@@ -66,7 +66,8 @@ class QuestionPlan:
 
 def relevant_schemes(catalogue: Catalogue, facts: Mapping[str, object], on: date) -> tuple[list[str], list[str]]:
     """(examined, left aside) scheme ids for these facts: `relevant_when` true or absent → examined."""
-    examined, others = [], []
+    examined: list[str] = []
+    others: list[str] = []
     for scheme in catalogue.schemes:
         if scheme.relevant_when is None or predicate_truth(catalogue, scheme.relevant_when, facts, on) is True:
             examined.append(scheme.id)
@@ -86,8 +87,9 @@ def plan_questions(
 
     Raises FactError on invalid facts, like `evaluate`.
     """
+    others: list[str] = []
     if every_scheme:
-        examined, others = [s.id for s in catalogue.schemes], []
+        examined = [s.id for s in catalogue.schemes]
     else:
         examined, others = relevant_schemes(catalogue, facts, on)
     evaluation = evaluate(catalogue, facts, on, schemes=examined)
