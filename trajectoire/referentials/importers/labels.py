@@ -26,7 +26,10 @@ from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W\d_]+")
 _UNACCENTED_CAPITALS = set("AEIOUYC")
-_STARTS_WITH_A = re.compile(r"^A(?=\s)")
+SEPARATOR = "\x00"  # joins many texts into one for a single regex pass (`text` treats it as a start)
+_STARTS_WITH_A = re.compile(r"(?m)(?:^|(?<=\x00))A(?=\s)")
+# Whole words starting with a capital that may have lost its accent (the only ones `word` can change).
+_CAPITALISED = re.compile(r"(?<![^\W\d_])[AEIOUYC][^\W\d_]*")
 
 
 def strip_accents(text: str) -> str:
@@ -41,16 +44,17 @@ class AccentRestorer:
         self._plain: set[str] = set()
 
     def learn(self, texts: Iterable[str]) -> None:
-        for text in texts:
-            for word in _WORD.findall(text):
-                if not word.islower():
-                    continue
-                first = word[0]
-                base = strip_accents(first)
-                if base != first and base.isascii():
-                    self._accented[base + word[1:]][word] += 1
-                else:
-                    self._plain.add(word)
+        # One regex pass over all the texts, counted in C; the loop below sees each distinct word once.
+        counts = Counter(_WORD.findall(SEPARATOR.join(texts)))
+        for word, count in counts.items():
+            if not word.islower():
+                continue
+            first = word[0]
+            base = strip_accents(first)
+            if base != first and base.isascii():
+                self._accented[base + word[1:]][word] += count
+            else:
+                self._plain.add(word)
 
     def word(self, word: str) -> str:
         """« Elaborer » → « Élaborer » if the referential supports it, else the word unchanged."""
@@ -67,10 +71,11 @@ class AccentRestorer:
         return accented[0].upper() + accented[1:]
 
     def text(self, text: str) -> str:
+        """The text with accents restored; each line (and each part between SEPARATORs) is a start."""
         if not text:
             return text
-        restored = _WORD.sub(lambda m: self.word(m.group()), text)
-        # « A » alone at the start: the preposition (see the module docstring).
+        restored = _CAPITALISED.sub(lambda m: self.word(m.group()), text)
+        # « A » alone at the start of a line or text: the preposition (see the module docstring).
         return _STARTS_WITH_A.sub("À", restored)
 
 
