@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from pypdf import PdfReader
 
 from tests import factories
+from trajectoire import formatting
 from trajectoire.accounts.models import AuditEvent
 from trajectoire.cases.attendance import (
     CODE_MAX_ATTEMPTS,
@@ -21,6 +22,7 @@ from trajectoire.cases.attendance import (
     attendance_record_evidence,
     attendance_sheet,
     attendance_sign_on_site,
+    french_datetime,
     mask_code,
     sanitise_signature_svg,
     unmask_code,
@@ -104,8 +106,10 @@ def test_a_second_record_for_one_session_is_refused_with_the_way_to_correct(held
     audits = AuditEvent.objects.count()
     with pytest.raises(CaseRuleError) as error:
         _sign(held, now=NOW + timedelta(minutes=5))
+    # French typography: no-break space inside « 12 h », narrow no-break spaces inside the quotation marks.
     assert error.value.message == (
-        "Cet entretien est déjà émargé le 10 mars 2026 à 12 h : pour corriger, utilisez « Corriger l'émargement »."
+        "Cet entretien est déjà émargé le 10 mars 2026 à 12\u00a0h : pour corriger, utilisez "
+        "«\u202fCorriger l'émargement\u202f»."
     )
     assert list(Attendance.objects.all()) == [first]
     assert AuditEvent.objects.count() == audits
@@ -125,7 +129,7 @@ def test_the_database_itself_refuses_a_second_original_record(held):
 
 def test_a_planned_session_cannot_be_signed(db):
     planned = factories.SessionFactory(starts_at=NOW - timedelta(hours=2))
-    with pytest.raises(CaseRuleError, match="« prévu » : seul un entretien réalisé s'émarge"):
+    with pytest.raises(CaseRuleError, match="prévu\u202f» : seul un entretien réalisé s'émarge"):
         _sign(planned)
     assert not Attendance.objects.exists()
 
@@ -198,7 +202,7 @@ def test_a_wrong_code_counts_an_attempt_and_records_nothing(held, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         attendance_code_send(actor=held.accompaniment.counsellor, session=held, now=NOW)
     wrong = f"{(int(_sent_code()) + 1) % 1_000_000:06d}"
-    with pytest.raises(CaseRuleError, match="Code incorrect.*Il reste 4 essais"):
+    with pytest.raises(CaseRuleError, match="Code incorrect.*Il reste 4\u00a0essais"):
         attendance_code_confirm(session=held, code=wrong, now=NOW)
     assert AttendanceCode.objects.get().attempts == 1
     assert not Attendance.objects.exists()
@@ -281,7 +285,7 @@ def test_a_correction_needs_a_reason_and_a_record_is_corrected_only_once(held):
     with pytest.raises(CaseRuleError, match="motif de la correction"):
         attendance_correct(actor=first.confirmed_by, attendance=first, reason=" ", proof=proof, now=NOW)
     attendance_correct(actor=first.confirmed_by, attendance=first, reason="Signature illisible", proof=proof, now=NOW)
-    with pytest.raises(CaseRuleError, match="déjà été corrigé le 10 mars 2026 à 12 h : corrigez le plus récent"):
+    with pytest.raises(CaseRuleError, match="déjà été corrigé le 10 mars 2026 à 12\u00a0h : corrigez le plus récent"):
         attendance_correct(actor=first.confirmed_by, attendance=first, reason="Encore", proof=proof, now=NOW)
     assert Attendance.objects.count() == 2
 
@@ -365,13 +369,19 @@ def test_the_sheet_lists_held_sessions_with_their_proof_and_the_total(held):
     assert total == 150
     assert rows[0].record is None
     assert rows[1].record.method == AttendanceMethod.COUNSELLOR_EVIDENCE
-    assert rows[1].hours == "10 h – 11 h 50"
+    assert rows[1].hours == "10\u00a0h – 11\u00a0h\u00a050"
+    assert rows[1].duration == "1\u00a0h\u00a050"
 
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(attendance_sheet_pdf(case))).pages)
     flat = " ".join(text.split())
     assert "Feuille d'émargement" in flat
-    assert case.centre.siret in flat
+    assert " ".join(formatting.siret(case.centre.siret).split()) in flat
     assert "10 mars 2026" in flat and "9 mars 2026" in flat
     assert "Non émargé" in flat
     assert "Signature recueillie sur le mauvais entretien" in flat
     assert "Total des heures réalisées 2 h 30" in flat
+
+
+def test_dates_and_times_are_written_the_french_way():
+    assert french_datetime(datetime(2026, 4, 1, 8, 5, tzinfo=UTC)) == "1er avril 2026 à 10\u00a0h\u00a005"
+    assert french_datetime(datetime(2026, 12, 12, 9, 0, tzinfo=UTC)) == "12 décembre 2026 à 10\u00a0h"

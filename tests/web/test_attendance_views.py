@@ -226,7 +226,7 @@ def test_who_may_download_the_attendance_sheet(client, world, who):
         assert "Sandrine LEFÈVRE" in text
         assert "signature sur place" in text
         assert "Claire Martin, le" in text
-        assert "Total des heures réalisées 1 h 45" in text
+        assert "Total des heures réalisées 1 h 45" in text  # no-break spaces read as spaces once split
         assert AuditEvent.objects.filter(action="export", object_type="cases.accompaniment").exists()
     elif who in NOT_FOUND:
         assert response.status_code == 404

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone, translation
 
+from trajectoire import formatting
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import AuditEvent, User
 from trajectoire.cases.enums import AttendanceMethod, SessionStatus
@@ -33,17 +34,30 @@ CODE_DIGITS = 6
 CODE_VALIDITY = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
 EVIDENCE_MIN_LENGTH = 10
+# The button of the émargement page that messages point to.
+CORRECT_BUTTON = "Corriger l'émargement"
 
 # --- Dates in French --------------------------------------------------------------------------------------
 
 
-def french_datetime(value: datetime) -> str:
-    """« 12 mars 2026 à 10 h 05 »: the wording of messages and of the attendance sheet."""
+def french_date(value: datetime) -> str:
+    """« 12 mars 2026 », « 1er avril 2026 » (in Paris time)."""
     local = timezone.localtime(value)
     with translation.override("fr"):
-        day = formats.date_format(local, "j F Y")
-    minutes = f" {local.minute:02d}" if local.minute else ""
-    return f"{day} à {local.hour} h{minutes}"
+        month_year = formats.date_format(local, "F Y")
+    return f"{'1er' if local.day == 1 else local.day} {month_year}"
+
+
+def french_time(value: datetime) -> str:
+    """« 10 h 05 », « 9 h », with no-break spaces (trajectoire/formatting.py)."""
+    local = timezone.localtime(value)
+    nbsp = formatting.NBSP
+    return f"{local.hour}{nbsp}h{nbsp}{local.minute:02d}" if local.minute else f"{local.hour}{nbsp}h"
+
+
+def french_datetime(value: datetime) -> str:
+    """« 12 mars 2026 à 10 h 05 »: the wording of messages and of the attendance sheet."""
+    return f"{french_date(value)} à {french_time(value)}"
 
 
 # --- Signature SVG ----------------------------------------------------------------------------------------
@@ -263,15 +277,15 @@ def _check_held(session: Session) -> None:
     session.refresh_from_db(fields=["status", "held_minutes"])
     if session.status != SessionStatus.HELD:
         raise CaseRuleError(
-            f"Cet entretien est « {session.get_status_display()} » : seul un entretien réalisé s'émarge. "
-            "Marquez-le d'abord réalisé, avec sa durée réelle."
+            f"Cet entretien est {formatting.quote(session.get_status_display())} : seul un entretien réalisé "
+            "s'émarge. Marquez-le d'abord réalisé, avec sa durée réelle."
         )
 
 
 def _already_signed_message(existing: Attendance) -> str:
     return (
         f"Cet entretien est déjà émargé le {french_datetime(existing.signed_at)} : pour corriger, utilisez "
-        "« Corriger l'émargement »."
+        f"{formatting.quote(CORRECT_BUTTON)}."
     )
 
 
@@ -473,7 +487,7 @@ def attendance_code_confirm(*, session: Session, code: str, now: datetime) -> At
             AttendanceCode.objects.filter(pk=record.pk).update(attempts=F("attempts") + 1)
             left = CODE_MAX_ATTEMPTS - record.attempts - 1
             refusal = f"Code incorrect : vérifiez les {CODE_DIGITS} chiffres reçus par e-mail. " + (
-                f"Il reste {left} essai{'s' if left > 1 else ''}." if left else "Envoyez un nouveau code."
+                f"Il reste {formatting.plural(left, 'essai')}." if left else "Envoyez un nouveau code."
             )
         else:
             claimed = AttendanceCode.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=now)
@@ -541,11 +555,6 @@ def svg_data_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else ""
 
 
-def french_time(value: datetime) -> str:
-    local = timezone.localtime(value)
-    return f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
-
-
 @dataclass(frozen=True)
 class SheetRow:
     session: Session
@@ -562,8 +571,6 @@ class SheetRow:
 
 def attendance_sheet(accompaniment: Accompaniment) -> tuple[list[SheetRow], int]:
     """One row per HELD session with its current record and the corrections that led to it; total held minutes."""
-    from trajectoire.cases.services import format_minutes
-
     sessions = list(accompaniment.sessions.filter(status=SessionStatus.HELD).order_by("starts_at", "id"))
     records: dict[int, list[Attendance]] = {}
     for record in (
@@ -576,15 +583,12 @@ def attendance_sheet(accompaniment: Accompaniment) -> tuple[list[SheetRow], int]
         chain = records.get(session.pk, [])
         current = current_attendance(chain)
         total += session.held_minutes or 0
-        local = timezone.localtime(session.starts_at)
-        with translation.override("fr"):
-            day = formats.date_format(local, "j F Y")
         rows.append(
             SheetRow(
                 session=session,
-                date=day,
+                date=french_date(session.starts_at),
                 hours=f"{french_time(session.starts_at)} – {french_time(session.ends_at)}",
-                duration=format_minutes(session.held_minutes or 0),
+                duration=formatting.duration(session.held_minutes or 0),
                 record=current,
                 confirmed_on=french_datetime(current.signed_at) if current else "",
                 corrections=[(french_datetime(r.created_at), r.correction_reason) for r in chain if r.corrects_id],

@@ -52,8 +52,8 @@ ATTENDANCE_STYLESHEET = "css/attendance-print.css"
 
 def attendance_sheet_pdf(accompaniment) -> bytes:
     """Feuille d'émargement of a case: every held session, its real duration and both proofs of presence."""
+    from trajectoire import formatting
     from trajectoire.cases.attendance import attendance_sheet
-    from trajectoire.cases.services import format_minutes
 
     weasyprint, fetcher = _weasyprint()
     rows, total = attendance_sheet(accompaniment)
@@ -64,7 +64,7 @@ def attendance_sheet_pdf(accompaniment) -> bytes:
             "centre": accompaniment.centre,
             "beneficiary": accompaniment.beneficiary,
             "rows": rows,
-            "total_held": format_minutes(total),
+            "total_held": formatting.duration(total),
             "printed_on": timezone.localdate(),
         },
     )
