@@ -17,4 +17,17 @@
   });
 
   window.addEventListener("beforeprint", openDetails);
+
+  // Each answer swaps the panel (htmx): keep « Modifier ces informations » open while the user edits known facts.
+  var changeOpen = false;
+  document.body.addEventListener("htmx:beforeSwap", function () {
+    var details = document.getElementById("funding-change");
+    changeOpen = Boolean(details && details.open);
+  });
+  document.body.addEventListener("htmx:afterSwap", function () {
+    var details = document.getElementById("funding-change");
+    if (details && changeOpen) {
+      details.open = true;
+    }
+  });
 })();
