@@ -52,9 +52,26 @@ for _ in $(seq 1 60); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "schemathesis: the server did not start"; exit 1; }
   sleep 1
 done
-# Warm the matching engine so that the first generated case is not timed with its loading.
-curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
-  -d '{"text": "aide-soignante"}' "$base/api/v1/matching/extract"
+# A token POST to each write operation, without any CSRF token, as an integrator's script sends it (this also
+# loads the matching engine before the timed cases). Every one must answer 200.
+smoke_failed=0
+while IFS='|' read -r path body; do
+  code="$(curl -sS -o "$work/smoke.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
+    -H "Content-Type: application/json" -d "$body" "$base$path")"
+  echo "schemathesis: token POST $path -> $code"
+  [ "$code" = 200 ] || { smoke_failed=1; cat "$work/smoke.json"; echo; }
+done <<'EOF'
+/api/v1/matching/extract|{"id": "exp-1", "text": "Aide-soignante en EHPAD : toilette des résidents, aide aux repas."}
+/api/v1/matching/recommend|{"id": "p-1", "current_occupations": ["J1501"], "riasec": "SA", "top": 3}
+/api/v1/schemes/evaluate|{"facts": {"status": "salarie_prive", "action_type": "bilan_competences"}, "on": "2026-03-02"}
+EOF
+posts="$(curl -fsS "$base/api/v1/openapi.json" | "$py" -c 'import json, sys
+print(" ".join(sorted(p for p, ops in json.load(sys.stdin)["paths"].items() if "post" in ops)))')"
+if [ "$posts" != "/api/v1/matching/extract /api/v1/matching/recommend /api/v1/schemes/evaluate" ]; then
+  echo "schemathesis: the POST operations changed ($posts): add a body for each new one above"
+  smoke_failed=1
+fi
+[ "$smoke_failed" = 0 ] || exit 1
 
 status=0
 .venv/bin/schemathesis run "$base/api/v1/openapi.json" \
