@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 from trajectoire.accounts.models import AuditEvent
@@ -59,8 +60,11 @@ def _open_form(client, url) -> dict:
             continue
         if isinstance(value, list | tuple):
             data[name] = [str(v) for v in value]
-        elif isinstance(value, date | datetime):
-            data[name] = value.strftime("%Y-%m-%dT%H:%M" if isinstance(value, datetime) else "%Y-%m-%d")
+        elif isinstance(value, datetime):
+            shown = timezone.localtime(value) if timezone.is_aware(value) else value
+            data[name] = shown.strftime("%Y-%m-%dT%H:%M")
+        elif isinstance(value, date):
+            data[name] = value.strftime("%Y-%m-%d")
         else:
             data[name] = value
         if field.disabled:
@@ -355,3 +359,40 @@ def test_four_saves_of_different_synthesis_sections_from_one_version_one_succeed
     assert synthesis.versions.count() == 2
     [event] = AuditEvent.objects.filter(action="update", object_type="cases.synthesis")
     assert event.fields == ["circumstances"]
+
+
+def test_two_stale_session_forms_the_second_is_told_what_changed(people, case):
+    Accompaniment.objects.filter(pk=case.pk).update(state="preliminary")
+    session = factories.SessionFactory(accompaniment=Accompaniment.objects.get(pk=case.pk))
+    url = reverse("web:session_edit", args=[case.pk, session.pk])
+    claire, karim = _client(people["claire"]), _client(people["karim"])
+    claire_form, karim_form = _open_form(claire, url), _open_form(karim, url)
+    karim_form["shared_notes"] = "Projet : aide-soignante en EHPAD"
+    assert karim.post(url, karim_form).status_code == 302
+    claire_form["mode"] = "remote"
+    refused = claire.post(url, claire_form)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Entre-temps, Karim Benali a enregistré : notes partagées avec la personne Projet : aide-soignante" in page
+    assert refused.context["form"]["mode"].value() == "remote"
+    session.refresh_from_db()
+    assert (session.mode, session.shared_notes) == ("on_site", "Projet : aide-soignante en EHPAD")
+
+
+def test_two_stale_synthesis_forms_the_second_is_told_what_changed(people, case):
+    Accompaniment.objects.filter(pk=case.pk).update(state="conclusion")
+    synthesis_start(actor=people["claire"], accompaniment=Accompaniment.objects.get(pk=case.pk))
+    url = reverse("web:synthesis_edit", args=[case.pk])
+    claire, karim = _client(people["claire"]), _client(people["karim"])
+    claire_form, karim_form = _open_form(claire, url), _open_form(karim, url)
+    karim_form["projects"] = "Projet retenu : aide-soignante (J1501)."
+    assert karim.post(url, karim_form).status_code == 302
+    claire_form["steps"] = "1. Immersion en EHPAD."
+    refused = claire.post(url, claire_form)
+    page = refused.content.decode()
+    assert (
+        "Entre-temps, Karim Benali a enregistré : projet(s), facteurs favorables et défavorables Projet retenu" in page
+    )
+    assert refused.context["form"]["steps"].value() == "1. Immersion en EHPAD."
+    synthesis = Synthesis.objects.get(accompaniment=case)
+    assert (synthesis.version, synthesis.projects) == (2, "Projet retenu : aide-soignante (J1501).")

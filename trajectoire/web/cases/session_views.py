@@ -15,7 +15,7 @@ from trajectoire.cases.access import (
     get_session_for_user,
 )
 from trajectoire.cases.enums import SessionStatus
-from trajectoire.cases.errors import CaseRuleError
+from trajectoire.cases.errors import CaseRuleError, StaleEditError
 from trajectoire.cases.services import (
     case_task_done,
     session_cancel,
@@ -34,6 +34,7 @@ from trajectoire.web.cases.forms import (
 from trajectoire.web.cases.session_parts import decorate
 from trajectoire.web.cases.views import case_context, closed_case_redirect, report_rule_error
 from trajectoire.web.decorators import centre_member_required
+from trajectoire.web.stale import report_stale
 
 READ_ONLY_STATUSES = {SessionStatus.CANCELLED, SessionStatus.MISSED}
 
@@ -119,6 +120,8 @@ def session_edit_view(request, pk: int, session_pk: int):
         session.refresh_from_db()
         try:
             session_update(actor=request.user, session=session, data=data, base_version=base_version)
+        except StaleEditError as error:
+            report_stale(form, error, session, base_version=base_version)
         except CaseRuleError as error:
             report_rule_error(form, error)
         else:

@@ -12,13 +12,14 @@ from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.services import audit_record
 from trajectoire.cases.access import get_accompaniment_for_user, get_synthesis_for_user
 from trajectoire.cases.enums import ConsentKind
-from trajectoire.cases.errors import CaseRuleError
+from trajectoire.cases.errors import CaseRuleError, StaleEditError
 from trajectoire.cases.models import Accompaniment, Synthesis
 from trajectoire.cases.synthesis import prefill, synthesis_save, synthesis_start, synthesis_validate
 from trajectoire.documents.pdf import synthesis_pdf
 from trajectoire.web.cases.forms import SynthesisForm, ValidateSynthesisForm
 from trajectoire.web.cases.views import case_context, report_rule_error
 from trajectoire.web.decorators import centre_member_required
+from trajectoire.web.stale import report_stale
 
 # A link the counsellor gives the person to download their synthesis without an account.
 PERSON_LINK_SALT = "trajectoire.synthesis.person-link"
@@ -63,6 +64,8 @@ def synthesis_edit(request, pk: int):
         data = dict(form.cleaned_data)
         try:
             synthesis_save(actor=request.user, synthesis=synthesis, data=data, base_version=data["base_version"])
+        except StaleEditError as error:
+            report_stale(form, error, synthesis, base_version=data["base_version"])
         except CaseRuleError as error:
             report_rule_error(form, error)
         else:
