@@ -1,7 +1,7 @@
 """Émargement: on-site signatures, one-time codes, recorded evidence, corrections, and the SVG sanitiser."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -22,6 +22,7 @@ from trajectoire.cases.attendance import (
     attendance_record_evidence,
     attendance_sheet,
     attendance_sign_on_site,
+    bilan_period,
     french_datetime,
     mask_code,
     sanitise_signature_svg,
@@ -385,3 +386,10 @@ def test_the_sheet_lists_held_sessions_with_their_proof_and_the_total(held):
 def test_dates_and_times_are_written_the_french_way():
     assert french_datetime(datetime(2026, 4, 1, 8, 5, tzinfo=UTC)) == "1er avril 2026 à 10\u00a0h\u00a005"
     assert french_datetime(datetime(2026, 12, 12, 9, 0, tzinfo=UTC)) == "12 décembre 2026 à 10\u00a0h"
+
+
+def test_the_sheet_states_the_bilan_dates(db):
+    case = factories.AccompanimentFactory(planned_start=date(2026, 3, 1), planned_end=date(2026, 5, 29))
+    assert bilan_period(case) == "prévu du 1er mars 2026 au 29 mai 2026"
+    case.started_on, case.ended_on = date(2026, 3, 2), date(2026, 6, 1)
+    assert bilan_period(case) == "commencé le 2 mars 2026, terminé le 1er juin 2026"

@@ -16,7 +16,7 @@ import re
 import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -40,12 +40,16 @@ CORRECT_BUTTON = "Corriger l'émargement"
 # --- Dates in French --------------------------------------------------------------------------------------
 
 
-def french_date(value: datetime) -> str:
-    """« 12 mars 2026 », « 1er avril 2026 » (in Paris time)."""
-    local = timezone.localtime(value)
+def french_day(day: date) -> str:
+    """« 12 mars 2026 », « 1er avril 2026 »."""
     with translation.override("fr"):
-        month_year = formats.date_format(local, "F Y")
-    return f"{'1er' if local.day == 1 else local.day} {month_year}"
+        month_year = formats.date_format(day, "F Y")
+    return f"{'1er' if day.day == 1 else day.day} {month_year}"
+
+
+def french_date(value: datetime) -> str:
+    """The day of a moment, in Paris time."""
+    return french_day(timezone.localtime(value).date())
 
 
 def french_time(value: datetime) -> str:
@@ -567,6 +571,18 @@ class SheetRow:
     corrections: list[tuple[str, str]]
     signature_url: str
     counsellor_signature_url: str
+
+
+def bilan_period(accompaniment: Accompaniment) -> str:
+    """The dates of the bilan as the sheet states them: real ones when known, else the planned ones."""
+    if accompaniment.started_on:
+        text = f"commencé le {french_day(accompaniment.started_on)}"
+        if accompaniment.ended_on:
+            text += f", terminé le {french_day(accompaniment.ended_on)}"
+        return text
+    if accompaniment.planned_start and accompaniment.planned_end:
+        return f"prévu du {french_day(accompaniment.planned_start)} au {french_day(accompaniment.planned_end)}"
+    return "non commencé"
 
 
 def attendance_sheet(accompaniment: Accompaniment) -> tuple[list[SheetRow], int]:

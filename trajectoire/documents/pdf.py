@@ -53,7 +53,7 @@ ATTENDANCE_STYLESHEET = "css/attendance-print.css"
 def attendance_sheet_pdf(accompaniment) -> bytes:
     """Feuille d'émargement of a case: every held session, its real duration and both proofs of presence."""
     from trajectoire import formatting
-    from trajectoire.cases.attendance import attendance_sheet
+    from trajectoire.cases.attendance import attendance_sheet, bilan_period, french_day
 
     weasyprint, fetcher = _weasyprint()
     rows, total = attendance_sheet(accompaniment)
@@ -65,7 +65,8 @@ def attendance_sheet_pdf(accompaniment) -> bytes:
             "beneficiary": accompaniment.beneficiary,
             "rows": rows,
             "total_held": formatting.duration(total),
-            "printed_on": timezone.localdate(),
+            "period": bilan_period(accompaniment),
+            "printed_on": french_day(timezone.localdate()),
         },
     )
     stylesheet = weasyprint.CSS(filename=finders.find(ATTENDANCE_STYLESHEET))
