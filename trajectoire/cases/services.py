@@ -267,7 +267,7 @@ def session_update(*, actor: User, session: Session, data: dict[str, Any], base_
 NO_SHOW_FOLLOW_UP_DAYS = 1
 
 
-def _claim_planned(session: Session, *, actor: User, now, **values) -> Session:
+def _claim_planned(session: Session, *, actor: User | None, now, **values) -> Session:
     updated = Session.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(
         **values, status_changed_at=now, status_changed_by=actor, version=F("version") + 1, updated_at=now
     )
