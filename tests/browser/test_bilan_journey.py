@@ -115,6 +115,7 @@ def test_bilan_journey(live_server, page):
     _fill_session(page, f"{today.isoformat()}T16:00", "90", "conclusion", "Relecture des pistes")
     _hold_last_session()
     page.get_by_role("link", name="Rédiger la synthèse").click()
+    page.get_by_role("button", name="Commencer la synthèse").click()  # a POST: reading the page creates nothing
     page.get_by_label("Projet(s), facteurs favorables et défavorables").fill(
         f"Projet retenu : {retained_label}. Facteurs favorables : expérience en EHPAD."
     )
