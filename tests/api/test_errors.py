@@ -5,7 +5,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from trajectoire.api.api import api
-from trajectoire.api.errors import MAX_BODY_BYTES, translate
+from trajectoire.api.errors import MAX_BODY_BYTES, french_spacing, translate
 
 pytestmark = pytest.mark.django_db
 EVALUATE = "/api/v1/schemes/evaluate"
@@ -26,7 +26,7 @@ def raw_post(client, headers, body: bytes):
 def test_an_unreadable_body_is_a_400_in_french(csrf_client, bearer, body, message):
     response = raw_post(csrf_client, bearer, body)
     assert response.status_code == 400
-    assert message in response.json()["detail"]
+    assert french_spacing(message) in response.json()["detail"]
     assert response.json()["errors"] == []
 
 
@@ -35,7 +35,7 @@ def test_a_body_over_the_limit_is_a_413(csrf_client, bearer):
     response = raw_post(csrf_client, bearer, body)
     assert response.status_code == 413
     assert response.json() == {
-        "detail": "Corps de requête trop volumineux : 1\u202f000\u202f000 octets au plus.",
+        "detail": "Corps de requête trop volumineux\u202f: 1\u202f000\u202f000 octets au plus.",
         "errors": [],
     }
 
@@ -93,6 +93,13 @@ def test_several_errors_are_all_listed_in_one_answer(csrf_client, bearer):
 def test_pydantic_errors_become_french_sentences(error, message):
     [translated] = translate([{"loc": ("body", "payload", "profiles", 0, "riasec"), "msg": "English", **error}])
     assert translated == {"field": "profiles[0].riasec", "message": message}
+
+
+def test_messages_follow_french_typography(csrf_client):
+    detail = csrf_client.get("/api/v1/me").json()["detail"]
+    assert detail.startswith(
+        "Authentification requise\u202f: envoyez l'en-tête «\u202fAuthorization: Bearer trj_…\u202f»"
+    )
 
 
 def test_an_out_of_scope_object_is_a_404_with_the_same_shape():

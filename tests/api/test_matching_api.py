@@ -2,6 +2,7 @@
 
 import pytest
 
+from trajectoire.api.errors import french_spacing
 from trajectoire.engines import get_engine
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,8 @@ def test_bad_payloads_are_a_422_naming_the_field_in_french(csrf_client, bearer, 
     response = post(csrf_client, bearer, path, body)
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert any(e["field"] == field and e["message"].startswith(message) for e in errors), errors
-    assert f"« {field} » {message}" in response.json()["detail"]
+    assert any(e["field"] == field and e["message"].startswith(french_spacing(message)) for e in errors), errors
+    assert french_spacing(f"« {field} » {message}") in response.json()["detail"]
     assert engine.asked == []
 
 

@@ -2,6 +2,7 @@ import pytest
 
 from tests.factories import CentreFactory, counsellor
 from tests.referentials.helpers import import_fixture_referentials
+from trajectoire.api.errors import french_spacing
 from trajectoire.referentials.search import clear_index_cache
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,10 @@ def test_an_occupation_sheet_in_json(api_client):
 def test_an_unknown_code_is_404_with_a_french_message(api_client):
     response = api_client.get("/api/v1/occupations/Z9999")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Aucune fiche métier ROME ne porte le code « Z9999 ».", "errors": []}
+    assert response.json() == {
+        "detail": "Aucune fiche métier ROME ne porte le code «\u202fZ9999\u202f».",
+        "errors": [],
+    }
 
 
 @pytest.mark.parametrize("code", ["J150", "J15011", "15011", "J15O1"])
@@ -45,7 +49,10 @@ def test_a_malformed_code_is_a_400_naming_the_parameter(api_client, code):
     response = api_client.get(f"/api/v1/occupations/{code}")
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"field": "code", "message": "doit être un code ROME : une lettre suivie de quatre chiffres (p. ex. J1501)"}
+        {
+            "field": "code",
+            "message": "doit être un code ROME\u202f: une lettre suivie de quatre chiffres (p. ex. J1501)",
+        }
     ]
 
 
@@ -82,7 +89,7 @@ def test_skill_search(api_client):
 def test_bad_queries_are_refused_in_french(api_client, path, params, message):
     response = api_client.get(path, params)
     assert response.status_code == 400
-    assert message in response.json()["detail"]
+    assert french_spacing(message) in response.json()["detail"]
     assert response.json()["errors"][0]["field"] in params or "q" not in params
 
 

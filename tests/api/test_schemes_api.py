@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import CentreFactory, UserFactory, counsellor
 from trajectoire.accounts.services import api_token_create
+from trajectoire.api.errors import french_spacing
 from trajectoire.schemes import evaluate, load_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +83,8 @@ def test_bad_input_is_a_422_naming_the_field_in_french(api, body, field, message
     response = api.post(URL, body, content_type="application/json")
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert any(e["field"] == field and e["message"].startswith(message) for e in errors), errors
-    assert response.json()["detail"].startswith("Requête invalide : « ")
+    assert any(e["field"] == field and e["message"].startswith(french_spacing(message)) for e in errors), errors
+    assert response.json()["detail"].startswith(french_spacing("Requête invalide : « "))
 
 
 def test_the_input_schema_is_the_fact_vocabulary(api):

@@ -14,8 +14,9 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from trajectoire.accounts.services import api_token_authenticate
+from trajectoire.api.errors import french_spacing
 
-CSRF_MESSAGE = (
+CSRF_MESSAGE = french_spacing(
     "Jeton CSRF absent ou invalide : une requête faite avec la session de l'application doit porter l'en-tête "
     "« X-CSRFToken » (valeur du cookie csrftoken). Un script doit plutôt utiliser un jeton d'API "
     "(« Authorization: Bearer trj_… »)."

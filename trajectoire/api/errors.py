@@ -68,8 +68,19 @@ def error_responses(*codes: int) -> dict[int, Any]:
     return {code: ErrorOut for code in codes}
 
 
+def french_spacing(text: str) -> str:
+    """Narrow no-break spaces inside « » and before ; : ! ? (the house typography), so that a line break never
+    leaves a guillemet or a colon alone. Header names such as « Authorization: » have no space to replace."""
+    for plain, fine in (("« ", "«\u202f"), (" »", "\u202f»"), (" :", "\u202f:"), (" ;", "\u202f;"), (" ?", "\u202f?")):
+        text = text.replace(plain, fine)
+    return text.replace(" !", "\u202f!")
+
+
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"detail": detail, "errors": errors or []}
+    return {
+        "detail": french_spacing(detail),
+        "errors": [{"field": e["field"], "message": french_spacing(e["message"])} for e in errors or []],
+    }
 
 
 # -- body parsing ---------------------------------------------------------------------------------------------
