@@ -14,6 +14,7 @@ from tests.factories import PASSWORD, AccompanimentFactory, BeneficiaryFactory, 
 from trajectoire import formatting
 from trajectoire.cases.attendance import french_date
 from trajectoire.cases.models import Attendance, Session
+from trajectoire.cases.services import session_mark_held
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -152,3 +153,61 @@ def test_attendance_journey(live_server, page):
     assert "Claire Martin, le" in text
     assert f"Total des heures réalisées {' '.join(formatting.duration(held).split())}" in text
     assert "Non émargé" not in text
+
+
+def _touch_draw(page, canvas, strokes) -> None:
+    """Sign with a finger: touch events sent through the DevTools protocol, as a tablet's screen sends them."""
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    cdp = page.context.new_cdp_session(page)
+    for stroke in strokes:
+        points = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]}
+        )
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            for i in range(1, 7):
+                point = {"x": x0 + (x1 - x0) * i / 6, "y": y0 + (y1 - y0) * i / 6}
+                cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_signing_with_a_finger_on_a_tablet(live_server, browser):
+    centre = CentreFactory(name="CIBC Démo Occitanie")
+    user = counsellor(centre, email="claire.martin@exemple.fr", first_name="Claire", last_name="Martin")
+    person = BeneficiaryFactory(centre=centre, counsellor=user, first_name="Aïcha", last_name="Benali")
+    case = AccompanimentFactory(beneficiary=person, counsellor=user, state="preliminary")
+    session = Session.objects.create(
+        accompaniment=case,
+        starts_at=timezone.now() - timedelta(hours=3),
+        duration_minutes=60,
+        phase="preliminary",
+        created_by=user,
+    )
+    session_mark_held(actor=user, session=session, held_minutes=60, now=timezone.now())
+
+    context = browser.new_context(locale="fr-FR", has_touch=True, viewport={"width": 820, "height": 1180})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(f"{live_server.url}/connexion/")
+        page.get_by_label("Adresse e-mail").fill(user.email)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("heading", name="Bonjour Claire").wait_for()
+        page.goto(f"{live_server.url}/accompagnements/{case.pk}/entretiens/{session.pk}/emargement/")
+        page.locator("[data-attendance-pad][data-attendance-ready]").nth(1).wait_for()
+        pads = page.locator("canvas.attendance-canvas")
+        _touch_draw(page, pads.nth(0), SANDRINE)
+        page.locator("#sign-person-state").get_by_text("Signature tracée").wait_for()
+        _touch_draw(page, pads.nth(1), CLAIRE)
+        page.locator("#sign-counsellor-state").get_by_text("Signature tracée").wait_for()
+        # The label elides before a vowel: « Signature d'Aïcha Benali ».
+        assert page.get_by_text("Signature d’Aïcha Benali").count() == 1
+        page.get_by_role("button", name="Enregistrer l'émargement").click()
+        page.get_by_text("Émargement enregistré").first.wait_for()
+    finally:
+        context.close()
+    record = Attendance.objects.get()
+    assert record.signature_svg.count("<path") >= 4 and record.counsellor_signature_svg.count("<path") >= 4

@@ -393,3 +393,13 @@ def test_the_sheet_states_the_bilan_dates(db):
     assert bilan_period(case) == "prévu du 1er mars 2026 au 29 mai 2026"
     case.started_on, case.ended_on = date(2026, 3, 2), date(2026, 6, 1)
     assert bilan_period(case) == "commencé le 2 mars 2026, terminé le 1er juin 2026"
+
+
+def test_two_signings_racing_past_the_check_get_the_same_message(held, monkeypatch):
+    # The second one passes the early check (as if both requests read before either wrote); the database's
+    # unique constraint then refuses it and the service says the same thing, leaving the first record alone.
+    first = _sign(held)
+    monkeypatch.setattr("trajectoire.cases.attendance._check_not_signed", lambda session: None)
+    with pytest.raises(CaseRuleError, match="Cet entretien est déjà émargé le 10 mars 2026"):
+        _sign(held, now=NOW + timedelta(minutes=1))
+    assert list(Attendance.objects.all()) == [first]
