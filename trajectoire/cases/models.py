@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from trajectoire import formatting
 from trajectoire.accounts.access import centre_ids_of, managed_centre_ids
 from trajectoire.accounts.models import Centre, postal_code_validator
 from trajectoire.cases.enums import (
@@ -198,7 +199,8 @@ class Accompaniment(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} de {self.beneficiary.full_name}"
+        # « Bilan de compétences d’Aïcha Diallo », « … de Karim Benali »: the French elision of the typography layer.
+        return f"{self.get_kind_display()} {formatting.de(self.beneficiary.full_name)}"
 
     @property
     def is_open(self) -> bool:
