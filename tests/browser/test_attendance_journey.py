@@ -132,7 +132,18 @@ def test_attendance_journey(live_server, page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('img.attendance-signature')].every(i => i.complete && i.naturalWidth)"
     )
-    page.get_by_text("Corriger l'émargement", exact=True).wait_for()
+
+    # A correction is a new record beside the first: choosing recorded evidence hides the pads.
+    page.get_by_text("Corriger l'émargement", exact=True).click()
+    correction = page.locator("form[action$='/correction/']")
+    correction.get_by_label("Preuve consignée par le conseiller").check()
+    correction.locator("[data-attendance-pads]").wait_for(state="hidden")
+    correction.get_by_label("Motif de la correction").fill("La personne a signé dans le mauvais cadre")
+    correction.get_by_label("Preuve de présence").fill("Présente de 10 h à 11 h 30, feuille papier signée au dossier.")
+    correction.get_by_role("button", name="Enregistrer la correction").click()
+    page.get_by_text("Correction enregistrée").wait_for()
+    assert Attendance.objects.count() == 2
+    assert Attendance.objects.current().get().corrects == record
 
     # 5. The hours on the case page count the held session's real duration.
     page.get_by_role("link", name="Retour au bilan").click()
@@ -149,7 +160,8 @@ def test_attendance_journey(live_server, page):
     assert "CIBC Démo Occitanie" in text
     assert "Sandrine LEFÈVRE" in text
     assert french_date(starts) in text
-    assert "signature sur place" in text
+    assert "preuve consignée par le conseiller" in text
+    assert "La personne a signé dans le mauvais cadre" in text
     assert "Claire Martin, le" in text
     assert f"Total des heures réalisées {' '.join(formatting.duration(held).split())}" in text
     assert "Non émargé" not in text

@@ -229,10 +229,13 @@ def test_an_expired_code_is_refused(held, django_capture_on_commit_callbacks):
     assert not Attendance.objects.exists()
 
 
-def test_a_new_code_voids_the_previous_one(held, django_capture_on_commit_callbacks):
+def test_a_new_code_voids_the_previous_one_but_not_within_a_minute(held, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         attendance_code_send(actor=held.accompaniment.counsellor, session=held, now=NOW)
     first = _sent_code()
+    with pytest.raises(CaseRuleError, match="Un code vient d'être envoyé .* Attendez"):
+        attendance_code_send(actor=held.accompaniment.counsellor, session=held, now=NOW + timedelta(seconds=20))
+    assert AttendanceCode.objects.count() == 1 and len(mail.outbox) == 1
     with django_capture_on_commit_callbacks(execute=True):
         attendance_code_send(actor=held.accompaniment.counsellor, session=held, now=NOW + timedelta(minutes=1))
     second = _sent_code()

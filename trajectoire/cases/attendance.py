@@ -33,6 +33,8 @@ from trajectoire.cases.models import Accompaniment, Attendance, AttendanceCode, 
 CODE_DIGITS = 6
 CODE_VALIDITY = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
+# A double click, or a counsellor impatient for a slow e-mail, must not flood the person's mailbox.
+CODE_RESEND_DELAY = timedelta(minutes=1)
 EVIDENCE_MIN_LENGTH = 10
 # The button of the émargement page that messages point to.
 CORRECT_BUTTON = "Corriger l'émargement"
@@ -427,6 +429,12 @@ def attendance_code_send(*, actor: User, session: Session, now: datetime) -> Att
         raise CaseRuleError(
             f"{beneficiary.full_name} n'a pas d'adresse e-mail dans son dossier : ajoutez-la, ou consignez la "
             "preuve de présence."
+        )
+    latest = AttendanceCode.objects.filter(session=session).order_by("-sent_at", "-id").first()
+    if latest is not None and latest.sent_at > now - CODE_RESEND_DELAY:
+        raise CaseRuleError(
+            f"Un code vient d'être envoyé à {latest.sent_to} à {french_time(latest.sent_at)} : l'e-mail peut "
+            "mettre une minute à arriver. Attendez avant d'en demander un nouveau."
         )
     AttendanceCode.objects.filter(session=session, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"

@@ -63,6 +63,28 @@
     form.querySelectorAll("[data-attendance-pad]").forEach(function (field) {
       syncs.push(setUp(field));
     });
+    // A correction offers two proofs: show the pads or the evidence field, whichever is chosen.
+    var methods = form.querySelectorAll("input[name=method]");
+    var pads = form.querySelector("[data-attendance-pads]");
+    var evidence = form.querySelector("[data-attendance-evidence]");
+    function showChosen() {
+      var chosen = form.querySelector("input[name=method]:checked");
+      var signing = !chosen || chosen.value === "on_site_signature";
+      if (pads) {
+        pads.hidden = !signing;
+      }
+      if (evidence) {
+        evidence.hidden = signing;
+      }
+      // Pads shown again get their size back.
+      window.dispatchEvent(new Event("resize"));
+    }
+    methods.forEach(function (radio) {
+      radio.addEventListener("change", showChosen);
+    });
+    if (methods.length) {
+      showChosen();
+    }
     form.addEventListener("submit", function () {
       syncs.forEach(function (sync) {
         sync();
