@@ -356,3 +356,21 @@ def test_reopening_needs_a_reason_and_is_refused_once_the_documents_are_destroye
         workflow.accompaniment_reopen(actor=manager, accompaniment=case, on=date(2026, 5, 31), reason="Erreur")
     [option] = workflow.available_moves(case, on=date(2026, 5, 31), user=manager)
     assert option.name == "reopen" and not option.possible
+
+
+def test_the_closure_outlook_announces_exactly_what_the_destruction_then_records(django_capture_on_commit_callbacks):
+    from trajectoire.cases.models import DestructionRecord, Experience
+    from trajectoire.cases.retention import retention_outlook
+
+    case = AccompanimentFactory()
+    _to_conclusion(case)
+    Experience.objects.create(accompaniment=case, job_title="Cariste", employer_type="temping", description="Quais")
+    synthesis = synthesis_start(actor=case.counsellor, accompaniment=case)
+    synthesis_validate(actor=case.counsellor, synthesis=synthesis, version=1, on=date(2026, 5, 28))
+    outlook = retention_outlook(case, ended_on=date(2026, 5, 29))
+    assert (outlook.documents_kept_until, outlook.synthesis_kept_until) == (None, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.accompaniment_close(actor=case.counsellor, accompaniment=case, on=date(2026, 5, 29))
+    record = DestructionRecord.objects.get(accompaniment=case)
+    announced = {name: n for name, n in outlook.documents.items() if n}
+    assert record.counts == {**announced, "document de synthèse": 1}
