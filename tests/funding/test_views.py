@@ -201,7 +201,7 @@ def test_saving_stores_the_evaluation_and_shows_it_reproduced(client, world):
     assert record.catalogue_version in client.get(_url(world["case"])).content.decode()
     detail = client.get(reverse("web:case_detail", args=[world["case"].pk])).content.decode()
     assert reverse("web:case_funding", args=[world["case"].pk]) in detail
-    assert "1 évaluation enregistrée" in detail
+    assert "1\u00a0évaluation enregistrée" in detail  # number and noun held by a no-break space
 
 
 def test_health_answers_are_stored_only_with_explicit_consent(client, world):
