@@ -60,6 +60,10 @@ NO_PERSONAL_DATA = {
     "web:referential_occupation": "ROME reference data",
     "web:referential_skill": "ROME reference data",
     "web:referential_autocomplete": "ROME reference data",
+    "web:agenda_feeds": "the user's own calendar feed addresses",
+    "web:agenda_feed_revoke": "the user's own calendar feed (POST)",
+    "web:agenda_ics": "ICS feed without login (a secret address): its EXPORT rows are tested in tests/web/test_agenda.py",
+    "web:session_person_cancel": "the person's own appointment through their signed link; tests/web/test_agenda.py",
     "api-v1:api-root": "API index",
     "api-v1:openapi-json": "API schema",
     "api-v1:openapi-view": "API documentation",
@@ -79,6 +83,7 @@ LIST_PAGES = {
     "web:home": ("owner", "cases.beneficiary"),
     "web:beneficiary_list": ("owner", "cases.beneficiary"),
     "web:calendar": ("owner", "cases.session"),
+    "web:agenda_plan": ("owner", "cases.accompaniment"),
     "web:centre_cases": ("manager", "cases.accompaniment"),
 }
 # Exports without an object id: one EXPORT row saying how many people the file held.

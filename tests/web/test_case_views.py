@@ -284,7 +284,7 @@ def test_the_calendar_shows_my_sessions_of_the_week(client, world):
     client.force_login(world["owner"])
     content = client.get(reverse("web:calendar"), {"semaine": "2026-03-04"}).content.decode()
     assert "Sandrine Lefèvre" in content
-    assert "14:00–15:30" in content
+    assert "14\u00a0h – 15\u00a0h\u00a030" in content
     client.force_login(world["colleague"])
     assert "Sandrine Lefèvre" not in client.get(reverse("web:calendar"), {"semaine": "2026-03-04"}).content.decode()
 

@@ -16,6 +16,8 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "synthesis_person",  # signed link for the person; tested in test_case_views
+    "agenda_ics",  # secret feed address for calendar applications; tested in test_agenda
+    "session_person_cancel",  # signed link for the person; tested in test_agenda
     "logout",
 }
 # Reference data pages carry no personal data: the network analyst may read them.

@@ -583,7 +583,7 @@ def test_the_calendar_names_what_became_of_a_session(world):
     client = login_as(Client(), world, "owner")
     day = timezone.localdate(session.starts_at)
     response = client.get(reverse("web:calendar"), {"semaine": day.isoformat()})
-    assert "· <strong>absence non prévenue</strong>" in _text(response)
+    assert '· <span class="agenda-status">absence</span>' in _text(response)
 
 
 def _queries(client, url) -> int:

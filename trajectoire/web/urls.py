@@ -1,5 +1,6 @@
 from django.urls import path
 
+from trajectoire.web.agenda.urls import urlpatterns as agenda_urls
 from trajectoire.web.audit import views as audit
 from trajectoire.web.auth import views as auth
 from trajectoire.web.beneficiaries import views as beneficiaries
@@ -43,3 +44,4 @@ urlpatterns = [
 ]
 
 urlpatterns += case_urls
+urlpatterns += agenda_urls

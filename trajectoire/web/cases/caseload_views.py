@@ -1,75 +1,19 @@
-"""Caseloads: the counsellor's week calendar and the manager's list of the centre's cases (with CSV)."""
+"""Caseloads: the manager's list of the centre's cases (with CSV). The agenda is in trajectoire/web/agenda/."""
 
 import csv
-from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from trajectoire import formatting
 from trajectoire.accounts.audit import audited_list
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.services import audit_record
-from trajectoire.cases.enums import SessionStatus
 from trajectoire.cases.hours import with_hours
-from trajectoire.cases.models import Accompaniment, Session
+from trajectoire.cases.models import Accompaniment
 from trajectoire.web.cases.forms import CaseFilterForm
-from trajectoire.web.decorators import centre_manager_required, centre_member_required
-
-DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def _monday(value: str | None) -> date:
-    try:
-        day = date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
-    return day - timedelta(days=day.weekday())
-
-
-@centre_member_required
-def calendar_week(request):
-    monday = _monday(request.GET.get("semaine"))
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(monday, time.min, zone)
-    sessions = (
-        Session.objects.visible_to(request.user)
-        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
-        .filter(Q(accompaniment__counsellor=request.user) | Q(accompaniment__co_counsellors=request.user))
-        .select_related("accompaniment__beneficiary")
-        .distinct()
-        .order_by("starts_at")
-    )
-    sessions = audited_list(request, sessions)
-    days = []
-    for offset in range(7):
-        day = monday + timedelta(days=offset)
-        days.append(
-            {
-                "date": day,
-                "name": DAY_NAMES[offset],
-                "sessions": [s for s in sessions if timezone.localtime(s.starts_at).date() == day],
-            }
-        )
-    # Cancelled and missed sessions take no time; a held one takes its real duration.
-    total = sum(
-        s.held_minutes if s.status == SessionStatus.HELD else s.duration_minutes
-        for s in sessions
-        if s.status in (SessionStatus.HELD, SessionStatus.PLANNED)
-    )
-    return render(
-        request,
-        "cases/calendar.html",
-        {
-            "days": days,
-            "monday": monday,
-            "previous": monday - timedelta(days=7),
-            "next": monday + timedelta(days=7),
-            "total_hours": formatting.duration(total),
-        },
-    )
+from trajectoire.web.decorators import centre_manager_required
 
 
 def _centre_cases(request, *, now):

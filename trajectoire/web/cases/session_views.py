@@ -16,10 +16,10 @@ from trajectoire.cases.access import (
 )
 from trajectoire.cases.enums import SessionStatus
 from trajectoire.cases.errors import CaseRuleError, StaleEditError
+from trajectoire.cases.notifications import session_plan
 from trajectoire.cases.services import (
     case_task_done,
     session_cancel,
-    session_create,
     session_mark_held,
     session_mark_missed,
     session_update,
@@ -85,14 +85,19 @@ def session_create_view(request, pk: int):
         return closed
     now = timezone.now()
     show_private = can_read_private_notes(request.user, case)
-    form = SessionForm(request.POST or None, accompaniment=case, show_private=show_private, now=now)
+    # From a free slot of the agenda: `?debut=2026-03-10T09:30&depuis=agenda` (trajectoire/web/agenda/views.py).
+    initial = {"starts_at": request.GET["debut"]} if request.GET.get("debut") else {}
+    form = SessionForm(request.POST or None, accompaniment=case, show_private=show_private, now=now, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            session_create(actor=request.user, accompaniment=case, data=form.cleaned_data)
+            session = session_plan(actor=request.user, accompaniment=case, data=form.cleaned_data, now=now)
         except CaseRuleError as error:
             report_rule_error(form, error)
         else:
             messages.success(request, "L'entretien est enregistré.")
+            if request.GET.get("depuis") == "agenda":
+                day = timezone.localdate(session.starts_at)
+                return redirect(reverse("web:calendar") + f"?du={day:%Y-%m-%d}")
             return redirect("web:case_detail", pk=case.pk)
     return render(
         request,

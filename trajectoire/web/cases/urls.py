@@ -92,7 +92,6 @@ urlpatterns = [
         funding.case_funding_evaluation,
         name="case_funding_evaluation",
     ),
-    path("agenda/", caseload_views.calendar_week, name="calendar"),
     path("centre/accompagnements/", caseload_views.centre_cases, name="centre_cases"),
     path("centre/accompagnements/export.csv", caseload_views.centre_cases_csv, name="centre_cases_csv"),
     # Émargement (attendance) of a held session, and the case's attendance sheet.
