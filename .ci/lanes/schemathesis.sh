@@ -73,12 +73,15 @@ if [ "$posts" != "/api/v1/matching/extract /api/v1/matching/recommend /api/v1/sc
 fi
 [ "$smoke_failed" = 0 ] || exit 1
 
+# One schemathesis worker: with two, Python 3.11's ast.parse (called by Hypothesis to describe its filters) races
+# between threads and stops the run with « AST constructor recursion depth mismatch », an error of the tool and
+# not of the API.
 status=0
 .venv/bin/schemathesis run "$base/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --max-examples "${ST_MAX_EXAMPLES:-25}" \
-  --workers 2 \
+  --workers 1 \
   --seed "${ST_SEED:-20261201}" \
   --generation-database none \
   --request-timeout 30 \
