@@ -520,7 +520,7 @@ def test_the_centre_list_and_its_csv_count_held_hours_only(four_sessions):
     header, row = rows[0], rows[1]
     assert row[header.index("heures réalisées")] == "1,58"
     assert row[header.index("heures prévues à venir")] == "1,00"
-    assert row[header.index("heures prévues")] == "24,0"
+    assert row[header.index("heures prévues")] == "24,00"
 
 
 def test_the_week_calendar_total_leaves_out_cancelled_and_missed_sessions(world):

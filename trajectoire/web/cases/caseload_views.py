@@ -1,12 +1,14 @@
 """Caseloads: the manager's list of the centre's cases (with CSV). The agenda is in trajectoire/web/agenda/."""
 
 import csv
+from decimal import Decimal
 
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from trajectoire import formatting
 from trajectoire.accounts.audit import audited_list
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.services import audit_record
@@ -53,9 +55,20 @@ def centre_cases(request):
     return render(request, "cases/centre_list.html", {"form": form, "cases": cases, "totals": totals})
 
 
+def _number_cell(value, decimals: int = 2) -> str:
+    """A number as a French spreadsheet reads it: the typography layer's rounding and decimal comma, without the
+    thousands separator (Excel and LibreOffice would take « 1 890,00 » for text): 1890 → « 1890,00 »."""
+    return formatting.number(value, decimals).replace(formatting.NNBSP, "")
+
+
 def _hours_cell(minutes: int) -> str:
-    """Hours as a decimal number a spreadsheet reads: 95 minutes → « 1,58 »."""
-    return f"{minutes / 60:.2f}".replace(".", ",")
+    """Hours as a decimal number a spreadsheet can sum: 95 minutes → « 1,58 »."""
+    return _number_cell(Decimal(minutes) / 60)
+
+
+def _date_cell(day) -> str:
+    """A date as French spreadsheets read it: « 02/03/2026 »."""
+    return f"{day:%d/%m/%Y}" if day else ""
 
 
 @centre_manager_required
@@ -63,7 +76,8 @@ def centre_cases_csv(request):
     _, cases = _centre_cases(request, now=timezone.now())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="accompagnements-{timezone.localdate():%Y-%m-%d}.csv"'
-    response.write("\ufeff")  # lets spreadsheet software read the accents
+    # UTF-8 with a byte-order mark so that Excel reads the accents; « ; » because the comma is the decimal mark.
+    response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow(
         [
@@ -94,14 +108,14 @@ def centre_cases_csv(request):
                 case.get_state_display(),
                 case.get_funder_display(),
                 case.order_reference,
-                f"{case.price_eur:.2f}".replace(".", ",") if case.price_eur is not None else "",
-                f"{case.planned_hours}".replace(".", ","),
+                _number_cell(case.price_eur),
+                _number_cell(case.planned_hours),
                 _hours_cell(case.held_minutes),
                 _hours_cell(case.planned_minutes_ahead),
-                case.planned_start or "",
-                case.planned_end or "",
-                case.started_on or "",
-                case.ended_on or "",
+                _date_cell(case.planned_start),
+                _date_cell(case.planned_end),
+                _date_cell(case.started_on),
+                _date_cell(case.ended_on),
             ]
         )
     audit_record(
