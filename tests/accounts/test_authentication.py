@@ -1,10 +1,12 @@
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests import factories
 from tests.factories import PASSWORD, CentreFactory, counsellor
+from trajectoire.web.auth.views import ENROLMENT_SALT
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +68,32 @@ def test_with_2fa_required_a_user_without_device_must_enrol_first(client, user, 
     assert "<svg" in page.content.decode()
 
 
+def enrolment_of(page) -> tuple[str, bytes]:
+    """The signed key the setup page put in its form, and the key itself (as the phone app reads it)."""
+    enrolment = page.context["enrolment"]
+    key = signing.loads(enrolment, salt=ENROLMENT_SALT)["key"]
+    return enrolment, bytes.fromhex(key)
+
+
+def test_an_enrolment_signed_for_another_account_is_refused(client, user, require_2fa):
+    other = factories.UserFactory()
+    client.force_login(other)
+    enrolment, key = enrolment_of(client.get(reverse("web:otp_setup")))
+    client.force_login(user)
+    response = client.post(reverse("web:otp_setup"), {"token": f"{totp(key):06d}", "enrolment": enrolment})
+    assert response.status_code == 200
+    assert "Ce code QR a expiré" in response.content.decode()
+    assert not TOTPDevice.objects.exists()
+
+
 def test_enrolment_confirms_the_device_with_a_valid_code(client, user, require_2fa):
     client.force_login(user)
-    client.get(reverse("web:otp_setup"))
-    device = TOTPDevice.objects.get(user=user)
-    response = client.post(reverse("web:otp_setup"), {"token": f"{totp(device.bin_key):06d}"})
+    page = client.get(reverse("web:otp_setup"))
+    assert not TOTPDevice.objects.filter(user=user).exists()  # opening the page writes nothing
+    enrolment, key = enrolment_of(page)
+    response = client.post(reverse("web:otp_setup"), {"token": f"{totp(key):06d}", "enrolment": enrolment})
     assert response.status_code == 302
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=user)
     assert device.confirmed
     assert client.get(reverse("web:home")).status_code == 200
 

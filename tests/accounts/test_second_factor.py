@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.accounts.test_authentication import enrolment_of
 from tests.factories import CentreFactory, UserFactory, counsellor
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import AuditEvent
@@ -40,10 +41,13 @@ def test_enrolling_a_device_sends_an_email_saying_what_when_and_from_where(
     settings.REQUIRE_2FA = True
     browser = _browser(claire)
     url = reverse("web:otp_setup")
-    token = browser.get(url).context["csrf_token"]
-    device = TOTPDevice.objects.get(user=claire)
+    page = browser.get(url)
+    token = page.context["csrf_token"]
+    enrolment, key = enrolment_of(page)
     with django_capture_on_commit_callbacks(execute=True):
-        response = browser.post(url, {"csrfmiddlewaretoken": token, "token": _code(device)})
+        response = browser.post(
+            url, {"csrfmiddlewaretoken": token, "token": f"{totp(key):06d}", "enrolment": enrolment}
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -61,14 +65,14 @@ def test_enrolling_a_device_sends_an_email_saying_what_when_and_from_where(
 def test_a_wrong_first_code_confirms_nothing_and_sends_nothing(claire, django_capture_on_commit_callbacks):
     browser = _browser(claire)
     url = reverse("web:otp_setup")
-    token = browser.get(url).context["csrf_token"]
-    device = TOTPDevice.objects.get(user=claire)
-    wrong = "000000" if _code(device) != "000000" else "111111"
+    page = browser.get(url)
+    token = page.context["csrf_token"]
+    enrolment, key = enrolment_of(page)
+    wrong = "000000" if totp(key) != 0 else "111111"
     with django_capture_on_commit_callbacks(execute=True):
-        response = browser.post(url, {"csrfmiddlewaretoken": token, "token": wrong})
+        response = browser.post(url, {"csrfmiddlewaretoken": token, "token": wrong, "enrolment": enrolment})
     assert response.status_code == 200
-    device.refresh_from_db()
-    assert not device.confirmed
+    assert not TOTPDevice.objects.filter(user=claire).exists()
     assert mail.outbox == []
 
 

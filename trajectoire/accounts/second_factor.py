@@ -33,12 +33,30 @@ def _notify(*, user_id: int, change: str, ip: str | None, at: datetime) -> None:
     )
 
 
+def _record(*, actor: User | None, user: User, obj: TOTPDevice, fields: list[str], ip: str | None) -> None:
+    """One security row in the journal of each centre the account belongs to, so that its managers see it;
+    a row with no centre for an account with none (an operator)."""
+    centre_ids = list(user.memberships.active().values_list("centre_id", flat=True)) or [None]
+    for centre_id in centre_ids:
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=None,
+            centre_id=centre_id,
+            fields=fields,
+            ip=ip,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+        )
+
+
 def second_factor_confirm(*, actor: User, device: TOTPDevice, ip: str | None, at: datetime) -> None:
-    """Mark an enrolled device as confirmed (its first code was right)."""
+    """Save an enrolled device as confirmed (its first code was right). Until then it exists only in the
+    signed enrolment form, so an abandoned enrolment leaves no row."""
     with transaction.atomic():
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=device, centre_id=None, fields=["confirmed"], ip=ip)
+        device.save()
+        _record(actor=actor, user=device.user, obj=device, fields=["confirmed"], ip=ip)
         _notify(user_id=device.user_id, change=SECOND_FACTOR_ADDED, ip=ip, at=at)
 
 
@@ -48,16 +66,7 @@ def second_factor_remove(*, actor: User, user: User, ip: str | None, at: datetim
         devices = TOTPDevice.objects.select_for_update().filter(user=user)
         confirmed = [device for device in devices if device.confirmed]
         for device in confirmed:
-            audit_record(
-                actor=actor,
-                action=AuditAction.SECURITY,
-                obj=None,
-                centre_id=None,
-                fields=["deleted"],
-                ip=ip,
-                object_type=device._meta.label_lower,
-                object_id=str(device.pk),
-            )
+            _record(actor=actor, user=user, obj=device, fields=["deleted"], ip=ip)
         token = _removing.set(True)
         try:
             devices.delete()
@@ -78,14 +87,5 @@ def _device_deleted_elsewhere(sender, instance: TOTPDevice, **kwargs) -> None:
     request_user = getattr(state.request, "user", None) if state else None
     actor = request_user if request_user is not None and request_user.is_authenticated else None
     ip = state.ip if state else None
-    audit_record(
-        actor=actor,
-        action=AuditAction.SECURITY,
-        obj=None,
-        centre_id=None,
-        fields=["deleted"],
-        ip=ip,
-        object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-    )
+    _record(actor=actor, user=instance.user, obj=instance, fields=["deleted"], ip=ip)
     _notify(user_id=instance.user_id, change=SECOND_FACTOR_REMOVED, ip=ip, at=timezone.now())
