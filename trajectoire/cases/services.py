@@ -75,11 +75,6 @@ def beneficiary_update(
     return beneficiary
 
 
-def beneficiary_viewed(*, actor: User, beneficiary: Beneficiary) -> None:
-    """A read of personal data is itself recorded (who looked at whose file)."""
-    audit_record(actor=actor, action=AuditAction.VIEW, obj=beneficiary, centre_id=beneficiary.centre_id)
-
-
 # --- Accompaniments ------------------------------------------------------------------------------------
 
 ACCOMPANIMENT_FIELDS = (
@@ -151,10 +146,6 @@ def accompaniment_update(
             fields=changed,
         )
     return accompaniment
-
-
-def accompaniment_viewed(*, actor: User, accompaniment: Accompaniment) -> None:
-    audit_record(actor=actor, action=AuditAction.VIEW, obj=accompaniment, centre_id=accompaniment.centre_id)
 
 
 def minutes_held(accompaniment: Accompaniment) -> int:
