@@ -100,7 +100,7 @@ class RequestSizeMiddleware:
         size = _size(limit)
         if request.path.startswith("/api/"):
             detail = f"Le corps de la requête dépasse la limite de {size}\u00a0: rien n'a été enregistré."
-            return JsonResponse({"detail": detail}, status=413)
+            return JsonResponse({"detail": detail, "errors": []}, status=413)
         return render(request, "413.html", {"limit": size}, status=413)
 
 
