@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from trajectoire.accounts.access import has_centre_wide_write
 from trajectoire.accounts.enums import AuditAction
@@ -64,7 +65,8 @@ def check_documents_still_there(accompaniment: Accompaniment, on: date | None) -
     left to work on."""
     if accompaniment.retention_applied_at is not None:
         raise CaseRuleError(
-            f"Les documents de travail de ce bilan ont été détruits le {accompaniment.retention_applied_at:%d/%m/%Y} "
+            f"Les documents de travail de ce bilan ont été détruits le "
+            f"{timezone.localtime(accompaniment.retention_applied_at):%d/%m/%Y} "
             "(C. trav. R6313-7) : il ne peut plus être rouvert."
         )
 
