@@ -244,3 +244,20 @@ def test_the_attendance_page_writes_nothing_but_its_audit_row(world):
     assert ("view", "cases.session") in set(added.values_list("action", "object_type"))
     assert set(added.values_list("action", flat=True)) == {"view"}
     assert not Attendance.objects.exists() and not AttendanceCode.objects.exists()
+
+
+def test_the_case_page_tells_which_held_sessions_still_need_their_proof(world):
+    client = login_as(Client(), world, "owner")
+    case_url = reverse("web:case_detail", args=[world["case"].pk])
+    page = client.get(case_url).content.decode()
+    assert "à émarger" in page and _page_url(world["session"]) in page
+    attendance_sign_on_site(
+        actor=world["owner"],
+        session=world["session"],
+        signature_svg=signature(),
+        counsellor_signature_svg=signature(x=40),
+        now=timezone.now(),
+    )
+    page = client.get(case_url).content.decode()
+    assert "à émarger" not in page and "émargé" in page
+    assert reverse("web:attendance_sheet_pdf", args=[world["case"].pk]) in page
