@@ -396,3 +396,21 @@ def test_two_stale_synthesis_forms_the_second_is_told_what_changed(people, case)
     assert refused.context["form"]["steps"].value() == "1. Immersion en EHPAD."
     synthesis = Synthesis.objects.get(accompaniment=case)
     assert (synthesis.version, synthesis.projects) == (2, "Projet retenu : aide-soignante (J1501).")
+
+
+def test_the_notice_writes_amounts_and_people_as_french_readers_expect(people, case):
+    from decimal import Decimal
+
+    from trajectoire.cases.services import accompaniment_update
+    from trajectoire.web.stale import stale_notice
+
+    accompaniment_update(
+        actor=people["karim"],
+        accompaniment=case,
+        data={"price_eur": Decimal("1500.00"), "counsellor": people["karim"]},
+        base_version=1,
+    )
+    notice = stale_notice(case, base_version=1, fields=["counsellor", "price_eur", "planned_hours"])
+    assert notice == (
+        "Entre-temps, Karim Benali a enregistré : conseiller référent Karim Benali ; prix (€ TTC) 1\u202f500,00\xa0€."
+    )

@@ -8,12 +8,14 @@ from the record as saved now.
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
 
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import AuditEvent
+from trajectoire.formatting import euros, number
 from trajectoire.locking import current_values
 
 # Long texts (notes, synthesis sections) are cut: the page shows the beginning, the record has the rest.
@@ -25,12 +27,13 @@ def _shown(obj: models.Model, name: str, value) -> str:
     if value in (None, ""):
         return "(vide)"
     if isinstance(field, models.ManyToManyField):
-        people = [getattr(v, "get_full_name", lambda v=v: str(v))() for v in value]
-        return ", ".join(people) or "(aucun)"
+        return ", ".join(v.get_full_name() if hasattr(v, "get_full_name") else str(v) for v in value) or "(aucun)"
     if isinstance(field, models.ForeignKey):
         return value.get_full_name() if hasattr(value, "get_full_name") else str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, Decimal):
+        return euros(value) if name.endswith("_eur") else number(value, decimals=1 if value % 1 else 0)
     if isinstance(value, datetime):
         return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
     if isinstance(value, date):
