@@ -414,3 +414,44 @@ def test_the_notice_writes_amounts_and_people_as_french_readers_expect(people, c
     assert notice == (
         "Entre-temps, Karim Benali a enregistré : conseiller référent Karim Benali ; prix (€ TTC) 1\u202f500,00\xa0€."
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_simultaneous_saves_of_one_case_on_postgresql_one_wins():
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    from trajectoire.cases.services import accompaniment_update
+
+    case = factories.AccompanimentFactory()
+    changes = {
+        "order_reference": "MCF-1",
+        "price_eur": 1500,
+        "planned_hours": 20,
+        "planned_start": date(2026, 3, 9),
+        "planned_end": date(2026, 6, 5),
+        "funder": "france_travail",
+        "initiated_by": "employer",
+        "counsellor": factories.manager(case.centre),
+    }
+    barrier = threading.Barrier(len(changes))
+    outcomes = []
+
+    def save(name, value):
+        copy = Accompaniment.objects.get(pk=case.pk)
+        barrier.wait()
+        try:
+            accompaniment_update(actor=case.counsellor, accompaniment=copy, data={name: value}, base_version=1)
+            outcomes.append("ok")
+        except StaleEditError:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=item) for item in changes.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] + ["stale"] * 7
+    assert Accompaniment.objects.get(pk=case.pk).version == 2
+    assert AuditEvent.objects.filter(action="update", object_type="cases.accompaniment").count() == 1
