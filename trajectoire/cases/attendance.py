@@ -26,6 +26,7 @@ from django.utils import formats, timezone, translation
 from trajectoire import formatting
 from trajectoire.accounts.enums import AuditAction
 from trajectoire.accounts.models import AuditEvent, User
+from trajectoire.accounts.services import audit_record
 from trajectoire.cases.enums import AttendanceMethod, SessionStatus
 from trajectoire.cases.errors import CaseRuleError
 from trajectoire.cases.models import Accompaniment, Attendance, AttendanceCode, Session
@@ -316,10 +317,8 @@ def _create(session: Session, **values) -> Attendance:
         ) from error
 
 
-def _audit(actor: User | None, attendance_or_code, accompaniment: Accompaniment, fields, action=AuditAction.CREATE):
-    from trajectoire.accounts.services import audit_record
-
-    audit_record(actor=actor, action=action, obj=attendance_or_code, centre_id=accompaniment.centre_id, fields=fields)
+def _audit(actor: User | None, created, accompaniment: Accompaniment, fields: list[str]) -> None:
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=created, centre_id=accompaniment.centre_id, fields=fields)
 
 
 def _evidence_text(evidence: str) -> str:
