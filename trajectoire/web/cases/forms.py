@@ -2,6 +2,8 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from trajectoire import formatting
@@ -18,6 +20,15 @@ from trajectoire.cases.enums import (
     State,
 )
 from trajectoire.cases.models import Accompaniment, ActionStep, Consent, Experience, Session, Synthesis
+from trajectoire.cases.profile import (
+    ACTION_STEP_DESCRIPTION_MAX_LENGTH,
+    EXPERIENCE_ACCOUNT_MAX_LENGTH,
+    EXPERIENCE_EARLIEST,
+    JOB_TITLE_MAX_LENGTH,
+    REMOVAL_REASON_MAX_LENGTH,
+    experience_value_errors,
+    too_long_message,
+)
 from trajectoire.referentials.models import EmploymentArea, JobTitle
 from trajectoire.web.forms import BootstrapMixin
 from trajectoire.web.referentials.forms import SkillField
@@ -311,6 +322,12 @@ class FollowUpForm(BootstrapMixin, forms.Form):
 
 
 class ExperienceForm(BootstrapMixin, forms.ModelForm):
+    """Creates or edits an experience. The limits are those of the services (trajectoire/cases/profile.py): an
+    account as long as the engine reads, a plausible period; `today` is passed by the view."""
+
+    # The version the edit form was opened on (unused on creation): trajectoire/locking.py.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Experience
         fields = ["job_title", "job_title_code", "employer_type", "started_on", "ended_on", "description"]
@@ -320,30 +337,109 @@ class ExperienceForm(BootstrapMixin, forms.ModelForm):
             "job_title_code": forms.HiddenInput,
             "description": forms.Textarea(attrs={"rows": 6}),
         }
+        error_messages = {
+            "employer_type": {"required": "Choisissez le type d'employeur."},
+            "started_on": {"invalid": "Indiquez une date valide, par exemple 01/09/2015."},
+            "ended_on": {"invalid": "Indiquez une date valide, par exemple 31/12/2025."},
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["job_title"].required = False
-        self.fields["job_title"].label = "Intitulé du poste tel que la personne le dit"
-        self.fields["job_title"].help_text = "Facultatif si vous avez choisi une appellation du référentiel."
+        self.today = today or timezone.localdate()
+        title = self.fields["job_title"]
+        title.required = False
+        title.label = "Intitulé du poste tel que la personne le dit"
+        title.help_text = (
+            f"Facultatif si vous avez choisi une appellation du référentiel. "
+            f"{formatting.number(JOB_TITLE_MAX_LENGTH)} caractères au plus."
+        )
+        # The length is checked in clean_job_title with a French count; the browser's maxlength stays.
+        title.validators = [v for v in title.validators if not isinstance(v, MaxLengthValidator)]
+        account = self.fields["description"]
+        account.help_text = (
+            f"Ce que la personne faisait, avec ses mots. {formatting.number(EXPERIENCE_ACCOUNT_MAX_LENGTH)} "
+            "caractères au plus : c'est ce que l'analyse lit."
+        )
+        # No `maxlength` attribute: browsers silently cut a longer paste; the counter warns instead.
+        account.widget.attrs.update(
+            {"data-char-counter": "", "data-char-counter-max": str(EXPERIENCE_ACCOUNT_MAX_LENGTH)}
+        )
+        for name in ("started_on", "ended_on"):
+            self.fields[name].widget.attrs.update(
+                {"min": f"{EXPERIENCE_EARLIEST:%Y-%m-%d}", "max": f"{self.today:%Y-%m-%d}"}
+            )
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean_job_title(self):
+        title = (self.cleaned_data.get("job_title") or "").strip()
+        if len(title) > JOB_TITLE_MAX_LENGTH:
+            raise ValidationError(
+                too_long_message("L'intitulé du poste", limit=JOB_TITLE_MAX_LENGTH, count=len(title))
+            )
+        return title
+
+    def clean_description(self):
+        account = self.cleaned_data.get("description") or ""
+        if len(account) > EXPERIENCE_ACCOUNT_MAX_LENGTH:
+            raise ValidationError(
+                too_long_message("Le récit", limit=EXPERIENCE_ACCOUNT_MAX_LENGTH, count=len(account))
+            )
+        return account
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("started_on"), cleaned.get("ended_on")
-        if start and end and end < start:
-            self.add_error("ended_on", "La fin doit suivre le début.")
         code = (cleaned.get("job_title_code") or "").strip()
         job_title = JobTitle.objects.filter(ogr_code=int(code)).first() if code.isdigit() else None
         if code and job_title is None:
             self.add_error(
                 "job_title", "Cette appellation n'existe pas dans le référentiel : choisissez-la dans la liste."
             )
-        if not cleaned.get("job_title"):
+        if not cleaned.get("job_title") and "job_title" not in self.errors:
             if job_title is None:
                 self.add_error("job_title", "Indiquez le poste occupé (ou choisissez une appellation du référentiel).")
             else:
                 cleaned["job_title"] = job_title.label
+        dates = {name: cleaned.get(name) for name in ("started_on", "ended_on") if name not in self.errors}
+        for name, message in experience_value_errors(dates, today=self.today).items():
+            if name in ("started_on", "ended_on"):
+                self.add_error(name, message)
         return cleaned
+
+
+class ExperienceDeleteForm(BootstrapMixin, forms.Form):
+    """What becomes of the skills an experience produced when it is deleted."""
+
+    KEEP, REMOVE = "keep", "remove"
+    skills = forms.ChoiceField(
+        label="Les compétences issues de cette expérience",
+        choices=[
+            (KEEP, "Les garder dans le profil (elles ne sont plus rattachées à l'expérience ; leur origine reste)"),
+            (REMOVE, "Les retirer du profil, avec le motif « expérience supprimée » (on peut les y remettre)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez ce que deviennent les compétences issues de cette expérience."},
+    )
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "La page était incomplète : rechargez-la, puis recommencez."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].widget.attrs["class"] = "form-check-input"
+
+
+class SkillRemoveForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label="Pourquoi la retirer du profil",
+        max_length=REMOVAL_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Dites pourquoi la compétence quitte le profil : ce motif reste dans l'historique.",
+            "max_length": f"Le motif tient en {formatting.number(REMOVAL_REASON_MAX_LENGTH)} caractères au plus.",
+        },
+    )
 
 
 class PisteDecisionForm(BootstrapMixin, forms.Form):
@@ -359,15 +455,45 @@ class PisteDecisionForm(BootstrapMixin, forms.Form):
 
 
 class ActionStepForm(BootstrapMixin, forms.ModelForm):
+    """Adds or edits a step of the action plan (edit: with the version it was opened on)."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ActionStep
         fields = ["kind", "description", "target_date", "piste"]
-        widgets = {"target_date": DATE}
+        widgets = {"target_date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "kind": {"required": "Choisissez le type d'étape."},
+            "description": {"required": "Décrivez l'étape en une phrase."},
+            "target_date": {"invalid": "Indiquez une date valide, par exemple 15/09/2026."},
+        }
 
     def __init__(self, *args, accompaniment: Accompaniment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["piste"].queryset = accompaniment.pistes.filter(decision=PisteDecision.RETAINED)
+        pistes = accompaniment.pistes.filter(decision=PisteDecision.RETAINED)
+        if self.instance.pk and self.instance.piste_id:
+            # A step keeps the piste it hangs off even if that piste was reconsidered since.
+            pistes = accompaniment.pistes.filter(Q(decision=PisteDecision.RETAINED) | Q(pk=self.instance.piste_id))
+        self.fields["piste"].queryset = pistes
         self.fields["piste"].empty_label = "— aucune —"
+        description = self.fields["description"]
+        description.validators = [v for v in description.validators if not isinstance(v, MaxLengthValidator)]
+        description.help_text = f"{formatting.number(ACTION_STEP_DESCRIPTION_MAX_LENGTH)} caractères au plus."
+        description.widget.attrs.pop("maxlength", None)
+        description.widget.attrs.update(
+            {"data-char-counter": "", "data-char-counter-max": str(ACTION_STEP_DESCRIPTION_MAX_LENGTH)}
+        )
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean_description(self):
+        description = (self.cleaned_data.get("description") or "").strip()
+        if len(description) > ACTION_STEP_DESCRIPTION_MAX_LENGTH:
+            raise ValidationError(
+                too_long_message("La description", limit=ACTION_STEP_DESCRIPTION_MAX_LENGTH, count=len(description))
+            )
+        return description
 
 
 class CaseFilterForm(BootstrapMixin, forms.Form):

@@ -69,6 +69,27 @@ urlpatterns = [
         name="experience_analyse",
     ),
     path(
+        "accompagnements/<int:pk>/experiences/<int:experience_pk>/modifier/",
+        profile_views.experience_edit_view,
+        name="experience_edit",
+    ),
+    path(
+        "accompagnements/<int:pk>/experiences/<int:experience_pk>/suppression/",
+        profile_views.experience_delete_view,
+        name="experience_delete",
+    ),
+    # Before the verdict pattern below, which would take « retrait » and « remise » for verdicts.
+    path(
+        "accompagnements/<int:pk>/competences/<int:skill_pk>/retrait/",
+        profile_views.skill_remove_view,
+        name="skill_remove",
+    ),
+    path(
+        "accompagnements/<int:pk>/competences/<int:skill_pk>/remise/",
+        profile_views.skill_restore_view,
+        name="skill_restore",
+    ),
+    path(
         "accompagnements/<int:pk>/competences/<int:skill_pk>/<slug:verdict>/",
         profile_views.skill_decide_view,
         name="skill_decide",
@@ -81,6 +102,11 @@ urlpatterns = [
         name="piste_decide",
     ),
     path("accompagnements/<int:pk>/plan/", profile_views.action_step_create_view, name="action_step_create"),
+    path(
+        "accompagnements/<int:pk>/plan/<int:step_pk>/modifier/",
+        profile_views.action_step_edit_view,
+        name="action_step_edit",
+    ),
     path(
         "accompagnements/<int:pk>/plan/<int:step_pk>/suppression/",
         profile_views.action_step_delete_view,
