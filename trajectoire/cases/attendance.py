@@ -164,10 +164,10 @@ def _check_attribute(kind: str, value: str) -> str:
     if kind == "points":
         if not _POINTS_RE.match(value):
             raise SignatureError(INVALID_SIGNATURE)
-        numbers = [_fmt(_number(n)) for n in _NUMBER_RE.findall(value)]
-        if len(numbers) % 2:
+        coordinates = [_fmt(_number(n)) for n in _NUMBER_RE.findall(value)]
+        if len(coordinates) % 2:
             raise SignatureError(INVALID_SIGNATURE)
-        return " ".join(f"{x},{y}" for x, y in zip(numbers[::2], numbers[1::2], strict=True))
+        return " ".join(f"{x},{y}" for x, y in zip(coordinates[::2], coordinates[1::2], strict=True))
     return ""
 
 
@@ -395,12 +395,16 @@ def attendance_record_evidence(*, actor: User, session: Session, evidence: str, 
     return attendance
 
 
+def _key() -> bytes:
+    return str(settings.SECRET_KEY).encode()
+
+
 def _code_digest(session: Session, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{session.pk}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key(), f"{session.pk}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def _code_mask(code_id: int) -> int:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"attendance-code-mask:{code_id}".encode(), hashlib.sha256)
+    digest = hmac.new(_key(), f"attendance-code-mask:{code_id}".encode(), hashlib.sha256)
     return int.from_bytes(digest.digest()[:8], "big") % 10**CODE_DIGITS
 
 
