@@ -3,7 +3,6 @@ import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from trajectoire.matching.cli import main
@@ -108,17 +107,29 @@ def test_train_ranker_without_scikit_learn_says_what_to_install(monkeypatch):
 
 
 @pytest.mark.slow
-def test_train_ranker_rebuilds_exactly_the_shipped_model(engine, tmp_path):
+def test_train_ranker_rebuilds_the_shipped_model(engine, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "ranker.npz"
     assert main(["train-ranker", "--out", str(target)], stdout=out, stderr=err) == 0, err.getvalue()
     summary = json.loads(out.getvalue())
     assert summary["model"] == str(target) and summary["folds"] == 5 and summary["rome_version"] == "460"
-    # The shipped file is what this code trains (training is deterministic): a change of signals that
-    # forgets `python -m trajectoire.matching train-ranker` fails here.
-    with np.load(target) as new, np.load(DEFAULT_MODEL) as shipped:
-        assert sorted(new.files) == sorted(shipped.files)
-        for name in new.files:
-            assert np.array_equal(new[name], shipped[name]), f"{name} differs: retrain the shipped ranker"
-    view = engine.without_mobility_from(set(), ranker=Ranker.load(target))
-    assert len(view.recommend({"current_occupations": ["D1102"]}, top=5).suggestions) == 5
+    new, shipped = Ranker.load(target), Ranker.load(DEFAULT_MODEL)
+    # What matters: it learned from the same data and features (a change of signals that forgets
+    # `python -m trajectoire.matching train-ranker` fails here) and it ranks the same. Byte equality is not
+    # asked: another machine's last float bits once moved a few splits (features are now rounded to float32,
+    # which removes most of that), without changing what the model says.
+    assert new.fingerprint == shipped.fingerprint == engine.fingerprint
+    assert new.meta["params"] == shipped.meta["params"]
+    for part in ("with_current", "skills_only"):
+        a, b = getattr(new, part).roots.size, getattr(shipped, part).roots.size
+        assert abs(a - b) <= max(3, b // 20), f"{part}: {a} trees against {b}: retrain the shipped ranker"
+    learned = engine.without_mobility_from(set(), ranker=new)
+    codes = [c for c, _ in engine.data.occupations][::53]
+    same_top = 0
+    for code in codes:
+        items = [engine.item_codes[j] for j in engine.coherence[engine.index[code]].indices]
+        for profile in ({"skills": items, "current_occupations": [code]}, {"skills": items}):
+            mine, theirs = learned.rank(profile, top=10), engine.rank(profile, top=10)
+            same_top += [c for c, _ in mine] == [c for c, _ in theirs]
+            assert max(abs(x - y) for (_, x), (_, y) in zip(mine, theirs, strict=True)) < 0.02
+    assert same_top >= 0.9 * 2 * len(codes)

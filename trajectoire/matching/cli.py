@@ -1,6 +1,6 @@
 """Command line: JSON lines in, JSON lines out, one output line per input line, in the same order.
 
-    python -m trajectoire.matching recommend [--data-dir DIR] --profiles FILE.jsonl [--top 10]
+    python -m trajectoire.matching recommend [--data-dir DIR] [--ranker FILE.npz|none] --profiles FILE.jsonl [--top 10]
     python -m trajectoire.matching extract   [--data-dir DIR] --texts FILE.jsonl [--top 5]
     python -m trajectoire.matching train-ranker [--data-dir DIR] [--out FILE.npz]   (development, scikit-learn)
 
@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--profiles", required=True, help="fichier JSONL de profils, - pour l'entrée standard")
     rec.add_argument("--top", type=int, default=10)
     rec.add_argument("--data-dir", default=None, help="dossier ROME (défaut : données livrées)")
+    rec.add_argument(
+        "--ranker",
+        default="shipped",
+        help="modèle .npz entraîné sur ces données (train-ranker --data-dir ... --out ...), ou « none » pour "
+        "le classement linéaire (défaut : le modèle livré s'il a appris de ces données)",
+    )
     ext = sub.add_parser("extract", help="compétences et métiers d'un texte / skills and occupations of a text")
     ext.add_argument("--texts", required=True, help="fichier JSONL de textes, - pour l'entrée standard")
     ext.add_argument("--top", type=int, default=5)
@@ -181,8 +187,18 @@ def main(
         err.write(f"{exc}\n")
         return EXIT_BAD_INPUT
     if engine is None:
+        from trajectoire.matching.ranker import RankerMismatch
+
+        ranker = getattr(args, "ranker", "shipped")
         try:
-            engine = Engine.from_dir(args.data_dir)
+            engine = Engine.from_dir(
+                args.data_dir,
+                ranker=None if ranker.lower() == "none" else ranker,
+                notify=lambda message: err.write(f"attention : {message}\n"),
+            )
+        except RankerMismatch as exc:
+            err.write(f"{exc}\n")
+            return EXIT_BAD_INPUT
         except BAD_DATA_ERRORS as exc:
             return _bad_data(err, exc)
         for warning in engine.data.warnings:

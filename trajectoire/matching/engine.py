@@ -5,11 +5,12 @@ web API is a thin call. The engine never receives gender, age or origin: a profi
 current occupations, RIASEC letters and exclusions, and anything else is refused.
 """
 
+import dataclasses
 import math
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,7 +19,7 @@ from trajectoire.matching.explain import both_genders, explain_suggestion
 from trajectoire.matching.extract import Extractor
 from trajectoire.matching.levels import entry_level
 from trajectoire.matching.loader import RomeData, default_data_dir, load
-from trajectoire.matching.ranker import DEFAULT_MODEL, Ranker, feature_matrix
+from trajectoire.matching.ranker import DEFAULT_MODEL, Ranker, RankerMismatch, data_fingerprint, feature_matrix
 from trajectoire.matching.recommend import WEIGHTS, Recommender
 from trajectoire.matching.text import Normaliser
 
@@ -36,6 +37,16 @@ DETAIL_ITEMS = 10  # shared and missing skills listed per suggestion
 
 class ProfileError(ValueError):
     """A profile that cannot be read (message in French, then English)."""
+
+
+_NOTIFIED: set[str] = set()
+
+
+def _stderr_once(message: str) -> None:
+    """Default notice channel: standard error, once per process (each web worker says it once)."""
+    if message not in _NOTIFIED:
+        _NOTIFIED.add(message)
+        sys.stderr.write(f"attention : {message}\n")
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,8 @@ class Engine:
         data: RomeData,
         *,
         exclude_mobility_sources: Iterable[str] = (),
-        ranker: Ranker | None | Literal["shipped"] = "shipped",
+        ranker: Ranker | None | str | Path = "shipped",
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         self.data = data
         self.version = data.version
@@ -219,11 +231,51 @@ class Engine:
         self.extractor = self._build_extractor()
         self._exclude_sources = frozenset(exclude_mobility_sources)
         self.recommender = self._build_recommender(self._exclude_sources)
-        if ranker == "shipped":
-            # The shipped ranker was trained on every link: an engine that hides some must not use it.
-            ranker = Ranker.load(DEFAULT_MODEL) if DEFAULT_MODEL.exists() and not self._exclude_sources else None
-        self.ranker: Ranker | None = ranker
+        self.fingerprint = data_fingerprint(data.version, data.mobility)
+        self.notices: list[str] = []
+        self.ranker: Ranker | None = self._choose_ranker(ranker, notify or _stderr_once)
         self._item_order: dict[int, tuple[list[int], frozenset[int]]] = {}
+
+    def _choose_ranker(self, ranker, notify: Callable[[str], None]) -> Ranker | None:
+        """The learned ranker to use, only if it learned from the data read (its fingerprint).
+
+        "shipped": the shipped model when its fingerprint matches, else the linear stage with one notice;
+        a path: that model, refused (RankerMismatch) when its fingerprint does not match; a Ranker object:
+        used as given (benchmarks build their own); None: the linear stage.
+        """
+        if ranker is None or isinstance(ranker, Ranker):
+            return ranker
+        if self._exclude_sources:
+            return None  # a cross-validation view: every model has seen the links it hides
+        if ranker == "shipped":
+            if not DEFAULT_MODEL.exists():
+                return None
+            model = Ranker.load(DEFAULT_MODEL)
+            if model.fits(self.fingerprint):
+                return model
+            message = (
+                "le classement appris livré n'a pas été entraîné sur ces données ROME (version ou liens de "
+                "mobilité différents) : classement linéaire utilisé ; entraînez-en un avec « train-ranker "
+                "--data-dir DOSSIER --out FICHIER » puis « --ranker FICHIER » / the shipped ranker was not "
+                "trained on this ROME data: ranking with the linear stage"
+            )
+            self.notices.append(message)
+            notify(message)
+            return None
+        path = Path(ranker)
+        try:
+            model = Ranker.load(path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise RankerMismatch(
+                f"modèle de classement illisible : {path} / unreadable ranker model: {path} ({exc})"
+            ) from None
+        if not model.fits(self.fingerprint):
+            raise RankerMismatch(
+                f"le modèle {path} n'a pas été entraîné sur ces données ROME (empreinte différente) ; "
+                f"entraînez-le avec « train-ranker --data-dir DOSSIER --out {path} » / the model {path} was not "
+                "trained on this ROME data (fingerprint differs)"
+            )
+        return model
 
     # -- construction
     @classmethod
@@ -232,13 +284,21 @@ class Engine:
         path: str | Path | None = None,
         *,
         exclude_mobility_sources: Iterable[str] = (),
-        ranker: Ranker | None | Literal["shipped"] = "shipped",
+        ranker: Ranker | None | str | Path = "shipped",
+        notify: Callable[[str], None] | None = None,
     ) -> "Engine":
         """Load from a ROME folder (plain or .gz files, any v4NN version); default: the shipped data.
 
-        `ranker`: the shipped learned ranker (default), another `Ranker`, or None for the linear score.
+        `ranker`: "shipped" (default: the shipped model if it learned from these data, else the linear stage
+        and one notice through `notify`, standard error by default), the path of a model file (refused with
+        RankerMismatch unless its fingerprint matches), a `Ranker`, or None for the linear score.
         """
-        return cls(load(path or default_data_dir()), exclude_mobility_sources=exclude_mobility_sources, ranker=ranker)
+        return cls(
+            load(path or default_data_dir()),
+            exclude_mobility_sources=exclude_mobility_sources,
+            ranker=ranker,
+            notify=notify,
+        )
 
     def without_mobility_from(self, sources: Iterable[str], ranker: Ranker | None = None) -> "Engine":
         """A copy that does not see the expert mobility links leaving `sources` (for cross-validation).
@@ -250,6 +310,24 @@ class Engine:
         clone._exclude_sources = frozenset(sources)
         clone.recommender = clone._build_recommender(clone._exclude_sources)
         clone.ranker = ranker
+        return clone
+
+    def with_mobility_removed_from(self, sources: Iterable[str], ranker: Ranker | None = None) -> "Engine":
+        """A copy reading the data as if the mobility rows leaving `sources` were absent from the files.
+
+        Unlike `without_mobility_from`, the rows are gone from `data` too: training on this copy (`train-ranker
+        --data-dir` on a reduced folder) learns nothing from them, and its fingerprint is the reduced folder's.
+        """
+        gone = frozenset(sources)
+        clone = object.__new__(Engine)
+        clone.__dict__.update(self.__dict__)
+        clone.data = dataclasses.replace(self.data, mobility=[r for r in self.data.mobility if r[0] not in gone])
+        clone._exclude_sources = frozenset()
+        clone.recommender = clone._build_recommender(clone._exclude_sources)
+        clone.fingerprint = data_fingerprint(clone.data.version, clone.data.mobility)
+        clone.notices = []
+        clone.ranker = ranker
+        clone._item_order = {}
         return clone
 
     def _build_recommender(self, exclude_sources: frozenset[str]) -> Recommender:

@@ -10,7 +10,9 @@ neither scikit-learn nor its OpenMP runtime. `export_sklearn` reads the fitted m
 that `TreeEnsemble.raw` gives the same numbers as scikit-learn.
 """
 
+import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,13 +53,36 @@ FEATURES = (
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "ranker.npz"
 
 
+def data_fingerprint(version: str, mobility: Iterable[tuple]) -> dict:
+    """What a model learned from: the referential version, a hash of the mobility pairs, the feature list.
+
+    A model is only used on data with the same fingerprint: a folder whose links were partly removed (a
+    held-out evaluation) must not be ranked by trees that have seen the removed links.
+    """
+    pairs = sorted({f"{row[0]}>{row[1]}" for row in mobility})
+    digest = hashlib.sha256("\n".join(pairs).encode("utf-8")).hexdigest()
+    return {
+        "rome_version": str(version),
+        "mobility_sha256": digest,
+        "mobility_pairs": len(pairs),
+        "features": list(FEATURES),
+    }
+
+
+class RankerMismatch(ValueError):
+    """A model file that was trained on other data than the data read (message in French, then English)."""
+
+
 def feature_matrix(
     comp: dict[str, np.ndarray], linear: np.ndarray, rank: np.ndarray, candidates: np.ndarray
 ) -> np.ndarray:
     """Candidates x FEATURES, float64. `rank` is each occupation's position in the linear order."""
     cols = [comp[name][candidates] for name in FEATURES[:-2]]
     cols += [linear[candidates], rank[candidates].astype(float)]
-    return np.column_stack(cols).astype(np.float64)
+    # Rounded to float32 (then back): the last bits of a float64 sum differ between machines (BLAS, SIMD),
+    # and a histogram bin edge sitting on such a bit moved a few splits of a retrained model. Training and
+    # ranking read the same rounded values.
+    return np.column_stack(cols).astype(np.float32).astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -144,6 +169,14 @@ class Ranker:
 
     def probability(self, X: np.ndarray, has_current: bool) -> np.ndarray:
         return (self.with_current if has_current else self.skills_only).probability(X)
+
+    @property
+    def fingerprint(self) -> dict | None:
+        """The data it learned from (`data_fingerprint`), None for a model saved before fingerprints."""
+        return self.meta.get("fingerprint")
+
+    def fits(self, fingerprint: dict) -> bool:
+        return self.fingerprint == fingerprint
 
     def save(self, path: str | Path) -> None:
         arrays: dict[str, Any] = {

@@ -10,11 +10,12 @@ how the signals behave for an occupation whose links are unknown, the situation 
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from trajectoire.matching.ranker import FEATURES, Ranker, TreeEnsemble, export_sklearn
+from trajectoire.matching.ranker import FEATURES, Ranker, TreeEnsemble, data_fingerprint, export_sklearn
 
 if TYPE_CHECKING:
     from trajectoire.matching.engine import Engine
@@ -128,4 +129,38 @@ def train(queries: Sequence[Query], meta: dict | None = None) -> Ranker:
 def train_shipped(engine: "Engine", folds: int = FOLDS, seed: int = SEED) -> Ranker:
     """The model shipped with Trajectoire: every cross-fitted query of the engine's referential."""
     queries = [q for fold in cross_fitted_queries(engine, folds, seed) for q in fold]
-    return train(queries, {"rome_version": engine.version, "folds": folds, "seed": seed})
+    fingerprint = data_fingerprint(engine.version, engine.data.mobility)
+    return train(queries, {"rome_version": engine.version, "folds": folds, "seed": seed, "fingerprint": fingerprint})
+
+
+def write_reduced_folder(data_dir: str | Path, out_dir: str | Path, sources: Iterable[str]) -> Path:
+    """Copy a ROME folder without the mobility rows whose source is in `sources` (the held-out protocol).
+
+    The other files are linked, not copied; MANIFEST.json is left out, since the folder no longer matches it.
+    `train-ranker --data-dir OUT` then learns nothing from the removed rows.
+    """
+    import csv
+    import gzip
+    import io
+
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    gone = frozenset(sources)
+    for path in sorted(data_dir.iterdir()):
+        if not path.is_file() or path.name == "MANIFEST.json":
+            continue
+        target = out_dir / path.name
+        if "_rubrique_mobilite_" not in path.name:
+            target.symlink_to(path.resolve())
+            continue
+        raw = path.read_bytes()
+        text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
+        rows = list(csv.reader(io.StringIO(text)))
+        at = rows[0].index("code_rome")
+        kept = io.StringIO()
+        csv.writer(kept, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+            [rows[0], *(r for r in rows[1:] if r and r[at] not in gone)]
+        )
+        body = kept.getvalue().encode("utf-8")
+        target.write_bytes(gzip.compress(body, mtime=0) if path.suffix == ".gz" else body)
+    return out_dir
