@@ -232,7 +232,7 @@ class SessionHeldForm(BootstrapMixin, forms.Form):
         label="Durée réelle (minutes)",
         min_value=1,
         max_value=480,
-        widget=forms.NumberInput(attrs={"step": 5}),
+        widget=forms.NumberInput(attrs={"step": 1}),
         error_messages={
             "required": "Indiquez la durée réelle de l'entretien, en minutes.",
             "invalid": "Indiquez la durée réelle en minutes, par un nombre entier.",
