@@ -1,5 +1,6 @@
 """A counsellor runs a whole bilan in a real browser, with the real matching engine and referential."""
 
+import re
 from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -91,7 +92,7 @@ def test_bilan_journey(live_server, page):
         "l'entretien et le bionettoyage des chambres, je servais les repas et j'aidais à la prise des repas."
     )
     page.get_by_role("button", name="Ajouter et analyser").click()
-    page.get_by_text("compétence(s) proposée(s) à examiner").wait_for()
+    page.get_by_text(re.compile(r"compétences? proposées?, à examiner")).wait_for()
     assert page.get_by_text("Mots repérés").count() >= 2
     for accepted in (1, 2):
         page.get_by_role("button", name="Accepter").first.click()
@@ -102,7 +103,7 @@ def test_bilan_journey(live_server, page):
     # Pistes are explained; one is retained with a reason.
     page.get_by_role("link", name="Voir les pistes de mobilité").click()
     page.get_by_role("button", name="Proposer des pistes").click()
-    page.get_by_text("piste(s) proposée(s)").wait_for()
+    page.get_by_text(re.compile(r"pistes? proposées?, à examiner")).wait_for()
     first = page.locator("article.card").first
     retained_label = first.locator("h3 a").inner_text()
     first.get_by_label("Pourquoi").fill("Le soin lui plaît et le bassin recrute")
