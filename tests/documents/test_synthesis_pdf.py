@@ -263,3 +263,19 @@ def test_the_project_heading_agrees_with_the_number_of_retained_pistes(synthesis
     Piste.objects.filter(code_rome="D1401").update(decision="retained")
     html = synthesis_html(synthesis)
     assert "3. Projets envisagés, facteurs favorables et défavorables" in html
+
+
+def test_the_counsellor_downloads_the_pdf_under_the_persons_name(client, synthesis):
+    from django.urls import reverse
+
+    from trajectoire.accounts.models import AuditEvent
+
+    case = synthesis.accompaniment
+    type(case.beneficiary).objects.filter(pk=case.beneficiary_id).update(last_name="N'Diaye Lefèvre")
+    client.force_login(case.counsellor)
+    response = client.get(reverse("web:synthesis_pdf", args=[case.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''synthese-N%27Diaye-Lef%C3%A8vre-v2.pdf"
+    assert "no-store" in response["Cache-Control"]
+    assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == "fr"
+    assert AuditEvent.objects.filter(action="export", object_id=str(synthesis.pk)).exists()

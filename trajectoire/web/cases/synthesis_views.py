@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trajectoire.accounts.enums import AuditAction
@@ -115,7 +116,8 @@ def synthesis_validate_view(request, pk: int):
 def _pdf_response(synthesis: Synthesis, *, recipient: str = "") -> HttpResponse:
     response = HttpResponse(synthesis_pdf(synthesis, recipient=recipient), content_type="application/pdf")
     name = f"synthese-{synthesis.accompaniment.beneficiary.last_name}-v{synthesis.version}.pdf".replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # RFC 6266 filename*: a name such as « Nguyễn » or « Lefèvre » reaches the browser intact.
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "no-store"
     return response
 
