@@ -62,9 +62,9 @@ def beneficiary_update(
         base_version=base_version,
         values=values,
         stale_message=(
-            f"Le dossier de {beneficiary.full_name} a été modifié par quelqu'un d'autre depuis l'ouverture du "
-            "formulaire : rien n'a été enregistré. Votre saisie est conservée ci-dessous ; vérifiez-la au regard "
-            "de la modification de votre collègue, puis enregistrez de nouveau."
+            f"Le dossier {formatting.de(beneficiary.full_name)} a été modifié par quelqu'un d'autre depuis "
+            "l'ouverture du formulaire : rien n'a été enregistré. Votre saisie est conservée ci-dessous ; "
+            "vérifiez-la au regard de la modification de votre collègue, puis enregistrez de nouveau."
         ),
         error_class=StaleEditError,
     )

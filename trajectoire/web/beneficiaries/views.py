@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from trajectoire import formatting
 from trajectoire.accounts.audit import audited_list
 from trajectoire.cases.access import can_write_beneficiary, get_beneficiary_for_user
 from trajectoire.cases.errors import StaleEditError
@@ -40,7 +41,7 @@ def beneficiary_create_view(request):
     form = BeneficiaryForm(request.POST or None, centre=centre, initial={"counsellor": request.user})
     if request.method == "POST" and form.is_valid():
         beneficiary = beneficiary_create(actor=request.user, centre=centre, data=form.cleaned_data)
-        messages.success(request, f"Le dossier de {beneficiary.full_name} est créé.")
+        messages.success(request, f"Le dossier {formatting.de(beneficiary.full_name)} est créé.")
         return redirect("web:beneficiary_detail", pk=beneficiary.pk)
     return render(request, "beneficiaries/form.html", {"form": form, "beneficiary": None})
 
