@@ -279,3 +279,18 @@ def test_the_counsellor_downloads_the_pdf_under_the_persons_name(client, synthes
     assert "no-store" in response["Cache-Control"]
     assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == "fr"
     assert AuditEvent.objects.filter(action="export", object_id=str(synthesis.pk)).exists()
+
+
+def test_after_destruction_the_appendix_says_the_working_documents_are_gone(synthesis):
+    from trajectoire.cases.models import Accompaniment
+
+    case = synthesis.accompaniment
+    ProfileSkill.objects.filter(accompaniment=case).delete()
+    ActionStep.objects.filter(accompaniment=case).delete()
+    Piste.objects.filter(accompaniment=case).delete()
+    Accompaniment.objects.filter(pk=case.pk).update(retention_applied_at=datetime(2026, 8, 28, 22, 30, tzinfo=UTC))
+    synthesis.accompaniment.refresh_from_db()
+    html = synthesis_html(synthesis)
+    # 22:30 UTC is already the 29th in Paris.
+    assert html.count("Les documents de travail du bilan ont été détruits le 29 août 2026") == 3
+    assert "Aucune piste" not in html

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
+from django.utils import timezone
+
 from trajectoire import formatting
 from trajectoire.cases.attendance import french_day
 from trajectoire.cases.enums import PisteDecision, SuggestionStatus
@@ -87,6 +89,8 @@ class Appendix:
     ended_on: str
     held: str
     planned: str
+    # Set once the working documents were destroyed (R6313-7): the appendix then says so instead of « aucune ».
+    destroyed_on: str = ""
 
 
 def _ogr(code) -> int | None:
@@ -268,4 +272,7 @@ def build_appendix(case: Accompaniment) -> Appendix:
         ended_on=french_day(case.ended_on) if case.ended_on else "",
         held=formatting.duration(minutes_held(case)),
         planned=formatting.hours(case.planned_hours),
+        destroyed_on=french_day(timezone.localtime(case.retention_applied_at).date())
+        if case.retention_applied_at
+        else "",
     )
