@@ -177,7 +177,7 @@ def _event(session: Session, *, now: datetime) -> Event:
 
 
 def session_uid(session: Session) -> str:
-    return f"entretien-{session.pk}@{urlsplit(settings.SITE_URL).hostname or 'trajectoire'}"
+    return f"entretien-{session.pk}@{urlsplit(str(settings.SITE_URL)).hostname or 'trajectoire'}"
 
 
 def place(session: Session) -> str:
@@ -188,7 +188,7 @@ def place(session: Session) -> str:
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return str(settings.SITE_URL).rstrip("/") + path
 
 
 # --- The person's cancellation link ----------------------------------------------------------------------

@@ -112,7 +112,7 @@ def notify_person_cancelled(*, session_id: int) -> int:
         {
             "person": case.beneficiary.full_name,
             "when": when(session),
-            "case_url": settings.SITE_URL.rstrip("/")
+            "case_url": str(settings.SITE_URL).rstrip("/")
             + reverse("web:case_detail", args=[case.pk])
             + f"#entretien-{session.pk}",
         },
