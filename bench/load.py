@@ -201,6 +201,24 @@ def memory_snapshot(master: int) -> dict:
     }
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int, db: str) -> list[int]:
+    """gunicorn's processes and the PostgreSQL backends serving this database (persistent connections)."""
+    backends = pg("psql", "-Atc", f"select pid from pg_stat_activity where datname = '{db}'", "postgres").stdout
+    return [master, *worker_pids(master), *(int(pid) for pid in backends.split())]
+
+
 def describe_memory(label: str, snap: dict) -> str:
     workers = ", ".join(f"{w['Pss'] / 1024:.0f}/{w['Rss'] / 1024:.0f}" for w in snap["workers"].values())
     return (
@@ -438,12 +456,16 @@ def main() -> int:
         # Peaks while the counsellors log in and in the steady state, apart: each login hashes a password with
         # Argon2, which takes 100 MB for a moment in the worker doing it.
         peak = {"logins": mem_first, "steady": None}
+        cpu: dict = {}  # the server's CPU time over the steady state: application and database
         stop_sampling = threading.Event()
 
         def sample() -> None:
             while not stop_sampling.wait(0.5):
                 snap = memory_snapshot(server.pid)
                 phase = "steady" if steady_path.exists() else "logins"
+                if phase == "steady" and "start" not in cpu:
+                    cpu["pids"] = server_pids(server.pid, db)
+                    cpu["start"] = cpu_seconds(cpu["pids"])
                 if peak[phase] is None or snap["total_pss_mb"] > peak[phase]["total_pss_mb"]:
                     peak[phase] = snap
 
@@ -485,6 +507,7 @@ def main() -> int:
         )
         stop_sampling.set()
         sampler.join()
+        cpu_used = cpu_seconds(cpu["pids"]) - cpu["start"] if "start" in cpu else 0.0
         mem_end = memory_snapshot(server.pid)
         if peak["steady"] is None:
             peak["steady"] = mem_end
@@ -533,6 +556,12 @@ def main() -> int:
         if percentile(data["histogram"], 0.95) > P95_PAGE_MS:
             slow_pages.append(entry["name"])
     print(row("ensemble", overall, seconds))
+    if overall["requests"]:
+        print(
+            "CPU du serveur en régime établi (gunicorn et PostgreSQL) : "
+            f"{cpu_used * 1000 / overall['requests']:.0f} ms par requête, "
+            f"{cpu_used / seconds:.2f} cœur occupé en moyenne (sur {os.cpu_count()})"
+        )
     login_ms = sorted(logins)
     if login_ms:
         print(

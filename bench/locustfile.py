@@ -176,3 +176,7 @@ class Counsellor(FastHttpUser):
     @task(2)
     def occupation(self):
         self._get(f"/referentiel/metiers/{random.choice(plan()['occupations'])}/", "occupation page")
+
+
+if __name__ == "__main__":  # `make bench` runs every file of bench/: this one is driven by bench/load.py
+    print("bench/locustfile.py est lancé par bench/load.py (voir docs/performance.md).")
