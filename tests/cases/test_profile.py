@@ -11,9 +11,11 @@ from tests.referentials.helpers import import_fixture_referentials
 from trajectoire.accounts.models import AuditEvent
 from trajectoire.cases import workflow
 from trajectoire.cases.errors import CaseRuleError, StaleEditError
-from trajectoire.cases.models import Experience, Piste, ProfileSkill
+from trajectoire.cases.models import ActionStep, Experience, Piste, ProfileSkill
 from trajectoire.cases.profile import (
+    ACTION_STEP_DESCRIPTION_MAX_LENGTH,
     EXPERIENCE_ACCOUNT_MAX_LENGTH,
+    JOB_TITLE_MAX_LENGTH,
     REASON_EXPERIENCE_DELETED,
     accompaniment_set_area,
     action_step_create,
@@ -214,8 +216,10 @@ def _events(obj, action):
     return AuditEvent.objects.filter(action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
 
-def test_the_account_limit_is_what_the_engine_reads():
+def test_the_account_limit_is_what_the_engine_reads_and_the_others_are_the_columns():
     assert EXPERIENCE_ACCOUNT_MAX_LENGTH == MAX_TEXT_CHARS == 20_000
+    assert JOB_TITLE_MAX_LENGTH == Experience._meta.get_field("job_title").max_length == 200
+    assert ACTION_STEP_DESCRIPTION_MAX_LENGTH == ActionStep._meta.get_field("description").max_length == 300
 
 
 def test_removing_a_skill_needs_a_reason_and_keeps_who_when_and_why(case, skills):

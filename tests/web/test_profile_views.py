@@ -505,3 +505,16 @@ def test_splitting_an_account_loses_no_character(length):
     head, rest = split_account(text)
     assert head + rest == text
     assert (rest == "") == (length <= 900)
+
+
+def test_the_case_page_lists_the_profile_and_counts_removed_skills_apart(client, world):
+    case = world["case"]
+    _accepted(case, label="Accueillir les familles")
+    removed = _accepted(case, code="43", label="Conduire un chariot élévateur")
+    removed.status = "removed"
+    removed.save()
+    client.force_login(world["owner"])
+    page = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert "Accueillir les familles" in page
+    assert "Conduire un chariot élévateur" not in page
+    assert "1\u00a0compétence retirée du profil" in page

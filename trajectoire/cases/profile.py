@@ -29,8 +29,9 @@ PISTES_TOP = 10
 # more, so a longer account would be stored but only partly analysed (and the profile page would show text the
 # skills never came from). The form and the services refuse beyond; the page counts before sending.
 EXPERIENCE_ACCOUNT_MAX_LENGTH = MAX_TEXT_CHARS
-JOB_TITLE_MAX_LENGTH = Experience._meta.get_field("job_title").max_length
-ACTION_STEP_DESCRIPTION_MAX_LENGTH = ActionStep._meta.get_field("description").max_length
+# The columns' sizes (Experience.job_title, ActionStep.description); tests/cases/test_profile.py checks they agree.
+JOB_TITLE_MAX_LENGTH = 200
+ACTION_STEP_DESCRIPTION_MAX_LENGTH = 300
 REMOVAL_REASON_MAX_LENGTH = 1000
 # An experience told in a bilan: nobody working today started before 1950; the future is a typing slip.
 EXPERIENCE_EARLIEST = date(1950, 1, 1)
