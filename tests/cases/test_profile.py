@@ -448,3 +448,13 @@ def test_a_closed_case_keeps_its_experiences_skills_and_steps_as_they_are(case, 
         action_step_update(actor=case.counsellor, step=step, data={"description": "x"}, base_version=1)
     assert Experience.objects.get().job_title == "Agente de service hospitalier"
     assert ProfileSkill.objects.get(pk=found[0].pk).status == "accepted"
+
+
+def test_a_suggestion_already_decided_or_removed_is_not_decided_again(case, skills):
+    _, found = _analysed(case, skills)
+    with pytest.raises(CaseRuleError, match="déjà « écartée »"):
+        skill_decide(actor=case.counsellor, skill=found[2], accept=True)
+    skill_remove(actor=case.counsellor, skill=found[0], reason="Hors sujet")
+    with pytest.raises(CaseRuleError, match="déjà « retirée du profil »"):
+        skill_decide(actor=case.counsellor, skill=found[0], accept=True)
+    assert [ProfileSkill.objects.get(pk=f.pk).status for f in found[:3]] == ["removed", "accepted", "rejected"]

@@ -230,10 +230,18 @@ def experience_analyse(*, actor: User, experience: Experience, engine) -> list[P
 @transaction.atomic
 def skill_decide(*, actor: User, skill: ProfileSkill, accept: bool) -> ProfileSkill:
     _check_open(skill.accompaniment)
-    skill.status = SuggestionStatus.ACCEPTED if accept else SuggestionStatus.REJECTED
-    if accept:
-        skill.provenance = SkillProvenance.VALIDATED
-    skill.save(update_fields=["status", "provenance"])
+    status = SuggestionStatus.ACCEPTED if accept else SuggestionStatus.REJECTED
+    provenance = SkillProvenance.VALIDATED if accept else skill.provenance
+    # Only a suggestion still waiting is decided: a colleague's decision, or a removal (which has its own way
+    # back, skill_restore), is not overwritten by a page opened before it.
+    updated = ProfileSkill.objects.filter(pk=skill.pk, status=SuggestionStatus.PENDING).update(
+        status=status, provenance=provenance
+    )
+    skill.refresh_from_db()
+    if updated == 0:
+        raise CaseRuleError(
+            f"La compétence « {skill.label} » est déjà « {skill.get_status_display()} » : rien n'a changé."
+        )
     _audit(actor, AuditAction.UPDATE, skill, ["status"])
     return skill
 
