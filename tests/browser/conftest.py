@@ -49,10 +49,26 @@ def browser():
         browser.close()
 
 
+# Generous waits: on a busy machine (CI with other jobs, or two cores shared) a page that takes 0.3 s alone can
+# take several seconds. Every step waits for a visible state, never for a fixed time, so a long timeout costs
+# nothing when things go well and turns load into slowness instead of a failure.
+STEP_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="session")
+def warm_engines():
+    """Load the matching engine once, before any page needs it: its first load (3 s alone, 25 s under load)
+    would otherwise happen inside a click and count against that step's timeout."""
+    from trajectoire.engines import get_engine
+
+    get_engine()
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, warm_engines):
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    page.set_default_navigation_timeout(STEP_TIMEOUT_MS)
     yield page
     context.close()
