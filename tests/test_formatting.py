@@ -74,3 +74,11 @@ def test_irregular_plural():
 def test_siret_is_spaced():
     assert formatting.siret("77312345000019") == f"773{NB}123{NB}450{NB}00019"
     assert formatting.siret("abc") == "abc"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [('=HYPERLINK("x")', '\'=HYPERLINK("x")'), ("+33 6", "'+33 6"), ("@SUM(A1)", "'@SUM(A1)"), ("Aïcha", "Aïcha")],
+)
+def test_csv_text_cells_never_start_a_formula(text, expected):
+    assert formatting.csv_text(text) == expected

@@ -116,3 +116,13 @@ def siret(value: str) -> str:
 def quote(text: str) -> str:
     """French quotation marks with narrow no-break spaces inside: « texte »."""
     return f"«{NNBSP}{text}{NNBSP}»"
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value) -> str:
+    """A free-text cell for a CSV export: a leading = + - @ would make a spreadsheet run it as a formula
+    (CSV injection, OWASP), so such a text is prefixed with an apostrophe, which spreadsheets hide."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
