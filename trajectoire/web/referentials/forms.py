@@ -2,7 +2,7 @@ from django import forms
 
 from trajectoire.referentials.models import EmploymentArea, JobTitle, Skill
 from trajectoire.referentials.search import MAX_QUERY_LENGTH
-from trajectoire.web.forms import BootstrapMixin
+from trajectoire.web.forms import BootstrapMixin, QuickSelect
 
 
 class ReferentialSearchForm(BootstrapMixin, forms.Form):
@@ -16,6 +16,7 @@ class AreaForm(BootstrapMixin, forms.Form):
         to_field_name="code",
         required=False,
         empty_label="Choisissez un bassin d'emploi",
+        widget=QuickSelect,  # about 400 options
     )
 
 
