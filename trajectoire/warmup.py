@@ -28,12 +28,16 @@ def _templates() -> None:
     """Compile the project's templates into the cached loader (it keeps them per process, by name)."""
     from pathlib import Path
 
-    from django.template import engines
+    from django.template import TemplateSyntaxError, engines
 
     engine = engines["django"]
     for directory in map(Path, engine.engine.dirs):
         for path in sorted(p for p in directory.rglob("*") if p.suffix in {".html", ".txt"}):
-            engine.get_template(path.relative_to(directory).as_posix())
+            name = path.relative_to(directory).as_posix()
+            try:
+                engine.get_template(name)
+            except TemplateSyntaxError:  # that page will fail anyway; the others still get compiled
+                logger.warning("warmup: template %s does not compile", name, exc_info=True)
 
 
 def _translations() -> None:
