@@ -518,3 +518,15 @@ def test_the_case_page_lists_the_profile_and_counts_removed_skills_apart(client,
     assert "Accueillir les familles" in page
     assert "Conduire un chariot élévateur" not in page
     assert "1\u00a0compétence retirée du profil" in page
+
+
+def test_choosing_another_appellation_on_the_edit_page_brings_its_label(client, world):
+    case = world["case"]
+    first, second = JobTitle.objects.order_by("ogr_code")[:2]
+    experience = _experience(case, job_title=first.label, job_title_code=str(first.ogr_code))
+    client.force_login(world["owner"])
+    url = reverse("web:experience_edit", args=[case.pk, experience.pk])
+    assert first.label in client.get(url).content.decode()  # « Appellation choisie : … »
+    client.post(url, _experience_post(experience, job_title_code=str(second.ogr_code)))
+    experience.refresh_from_db()
+    assert (experience.job_title, experience.job_title_code) == (second.label, str(second.ogr_code))

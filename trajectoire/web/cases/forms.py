@@ -395,6 +395,12 @@ class ExperienceForm(BootstrapMixin, forms.ModelForm):
             self.add_error(
                 "job_title", "Cette appellation n'existe pas dans le référentiel : choisissez-la dans la liste."
             )
+        previous = self.instance.job_title_code if self.instance.pk else ""
+        if job_title is not None and code != previous and cleaned.get("job_title"):
+            # A new appellation chosen on the edit page: a title that was the old appellation's label follows it.
+            old = JobTitle.objects.filter(ogr_code=int(previous)).first() if previous.isdigit() else None
+            if old is not None and cleaned["job_title"] == old.label:
+                cleaned["job_title"] = job_title.label
         if not cleaned.get("job_title") and "job_title" not in self.errors:
             if job_title is None:
                 self.add_error("job_title", "Indiquez le poste occupé (ou choisissez une appellation du référentiel).")
