@@ -1096,7 +1096,14 @@ def _sections(built: _Case, *, revised: bool) -> dict[str, str]:
     return sections
 
 
+# Why the pistes nobody argued for are closed when the conclusion begins.
+OTHER_PISTES_REASON = "Examinée avec la personne : plus éloignée de son projet que la piste retenue."
+
+
 def _step_synthesis_start(built: _Case, when: datetime) -> None:
+    """The conclusion settles the pistes left open, then the synthesis starts from what the case holds."""
+    for piste in built.case.pistes.filter(decision=PisteDecision.PENDING):
+        piste_decide(actor=built.actor, piste=piste, decision=PisteDecision.SET_ASIDE, reason=OTHER_PISTES_REASON)
     synthesis_start(actor=built.actor, accompaniment=built.case)
 
 

@@ -1,4 +1,5 @@
-"""Load a demo network: two centres, their staff and about twenty fictitious beneficiaries.
+"""Load a demo network: two centres, their staff and about twenty fictitious beneficiaries, eight of whom
+have a bilan telling their own dated story (trajectoire/cases/demo.py; docs/bilan.md « Démo »).
 
 Idempotent: records are looked up by natural keys (SIRET, e-mail, name within a centre) and only
 created when missing, so re-running `make run` keeps what users changed.
@@ -15,6 +16,7 @@ from trajectoire.accounts.services import membership_grant
 from trajectoire.cases.demo import load_demo_cases
 from trajectoire.cases.enums import EmploymentStatus
 from trajectoire.cases.models import Beneficiary
+from trajectoire.referentials.models import Skill
 
 DEMO_PASSWORD = "demo-trajectoire"
 
@@ -120,6 +122,11 @@ class Command(BaseCommand):
             created += 1
         cases = load_demo_cases(timezone.localdate())
         self.stdout.write(f"load_demo centres={len(centres)} beneficiaries_created={created} cases_created={cases}")
+        if cases and not Skill.objects.exists():
+            self.stdout.write(
+                "Référentiel ROME absent : les expériences des bilans de démonstration ne sont pas analysées "
+                "(lancez `manage.py import_rome` avant `load_demo`, comme le fait `make run`)."
+            )
         if not quiet_logins:
             self.stdout.write(
                 "\nComptes de démonstration (mot de passe pour tous : "
