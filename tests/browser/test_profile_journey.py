@@ -89,3 +89,12 @@ def test_profile_corrections_journey(live_server, page, monkeypatch):
     page.get_by_role("status").get_by_role("button", name="Analyser à nouveau").click()
     page.get_by_text("à examiner").first.wait_for()
     assert ProfileSkill.objects.filter(status="pending").count() == 3
+
+    # Delete it from its confirmation page, taking its skills out of the profile.
+    page.get_by_role("link", name="Supprimer : Agente de service hospitalier").click()
+    page.get_by_role("heading", name="Ce qui va se passer").wait_for()
+    page.get_by_label("Les retirer du profil").check()
+    page.get_by_role("button", name="Supprimer l'expérience").click()
+    page.get_by_text("est supprimée ; 4\u00a0compétences retirées du profil").wait_for()
+    assert not Experience.objects.exists()
+    assert set(ProfileSkill.objects.values_list("status", flat=True)) == {"removed"}
