@@ -570,8 +570,12 @@ def main() -> int:
         )
     print()
     warmup = re.search(r"warmup (.+)", server_log)
+    booting = server_log.find("Booting worker")
+    forked_after = warmup is not None and -1 < warmup.start() < booting
     print(
-        f"démarrage : première réponse {up_s:.1f} s après le lancement ({warmup.group(1) if warmup else 'warm-up ?'})"
+        f"démarrage : première réponse {up_s:.1f} s après le lancement "
+        f"({warmup.group(1) if warmup else 'warm-up ?'}) ; workers forkés {'après' if forked_after else 'AVANT'} "
+        "le warm-up"
     )
     print(
         f"premières requêtes : toute première page (pistes) {very_first * 1000:.0f} ms ; premier tour sur les "
@@ -597,6 +601,8 @@ def main() -> int:
     server_errors = re.findall(r"Traceback|level=ERROR|\[CRITICAL\]|WORKER TIMEOUT", server_log)
     if server_errors:
         failures.append(f"{len(server_errors)} erreurs dans le journal du serveur")
+    if not forked_after:
+        failures.append("des workers ont été forkés avant la fin du warm-up")
     if workers_at_end != workers_at_start:
         failures.append("des workers ont été remplacés pendant la charge")
     if locust.returncode not in (0, 1):  # 1 = some requests failed, counted above
@@ -610,6 +616,7 @@ def main() -> int:
             f"{percentile(overall['histogram'], 0.95):.0f} ms",
         ),
         (f"p95 ≤ {P95_PAGE_MS} ms sur chaque page", not slow_pages, ", ".join(slow_pages) or "toutes"),
+        ("workers forkés après le warm-up", forked_after, "journal de gunicorn"),
         (
             f"première requête ≤ {FIRST_REQUEST_S:.0f} s",
             max([very_first, *first_round.values()]) <= FIRST_REQUEST_S,
