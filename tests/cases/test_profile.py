@@ -450,11 +450,9 @@ def test_a_closed_case_keeps_its_experiences_skills_and_steps_as_they_are(case, 
     assert ProfileSkill.objects.get(pk=found[0].pk).status == "accepted"
 
 
-def test_a_suggestion_already_decided_or_removed_is_not_decided_again(case, skills):
+def test_a_removed_skill_is_not_brought_back_by_a_stale_decision(case, skills):
     _, found = _analysed(case, skills)
-    with pytest.raises(CaseRuleError, match="déjà « écartée »"):
-        skill_decide(actor=case.counsellor, skill=found[2], accept=True)
     skill_remove(actor=case.counsellor, skill=found[0], reason="Hors sujet")
-    with pytest.raises(CaseRuleError, match="déjà « retirée du profil »"):
+    with pytest.raises(CaseRuleError, match="« retirée du profil » : rien n'a changé"):
         skill_decide(actor=case.counsellor, skill=found[0], accept=True)
-    assert [ProfileSkill.objects.get(pk=f.pk).status for f in found[:3]] == ["removed", "accepted", "rejected"]
+    assert ProfileSkill.objects.get(pk=found[0].pk).status == "removed"

@@ -232,15 +232,18 @@ def skill_decide(*, actor: User, skill: ProfileSkill, accept: bool) -> ProfileSk
     _check_open(skill.accompaniment)
     status = SuggestionStatus.ACCEPTED if accept else SuggestionStatus.REJECTED
     provenance = SkillProvenance.VALIDATED if accept else skill.provenance
-    # Only a suggestion still waiting is decided: a colleague's decision, or a removal (which has its own way
-    # back, skill_restore), is not overwritten by a page opened before it.
-    updated = ProfileSkill.objects.filter(pk=skill.pk, status=SuggestionStatus.PENDING).update(
-        status=status, provenance=provenance
+    # A removed skill has its own way back (skill_restore, which clears the reason): a page opened before the
+    # removal does not bring it back through a stale « Accepter ».
+    updated = (
+        ProfileSkill.objects.filter(pk=skill.pk)
+        .exclude(status=SuggestionStatus.REMOVED)
+        .update(status=status, provenance=provenance)
     )
     skill.refresh_from_db()
     if updated == 0:
         raise CaseRuleError(
-            f"La compétence « {skill.label} » est déjà « {skill.get_status_display()} » : rien n'a changé."
+            f"La compétence « {skill.label} » est « {skill.get_status_display()} » : rien n'a changé. "
+            "« Remettre dans le profil » la rétablit."
         )
     _audit(actor, AuditAction.UPDATE, skill, ["status"])
     return skill
