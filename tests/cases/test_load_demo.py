@@ -217,7 +217,8 @@ class TestDemoStories:
         # by itself at loading time (destroying an abandoned case's working documents) keeps that moment.
         late = AuditEvent.objects.filter(created_at__gte=demo).exclude(action=AuditAction.DESTROY)
         assert not late.exists(), list(late.values_list("action", "object_type"))
-        for model in (CaseTransition, SynthesisVersion, Experience, ProfileSkill, Piste, ActionStep, CaseTask):
+        stamped = (CaseTransition, SynthesisVersion, Experience, ProfileSkill, Piste, ActionStep, CaseTask, Session)
+        for model in (*stamped, Consent):
             column = "at" if model is CaseTransition else "created_at"
             assert not model.objects.filter(**{f"{column}__gte": demo}).exists(), model
         assert not Attendance.objects.filter(created_at__gte=demo).exists()
