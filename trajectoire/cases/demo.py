@@ -1034,17 +1034,18 @@ def _step_decide(built: _Case, when: datetime) -> None:
     """The counsellor goes through the engine's suggestions with the person: a skill found with its evidence
     is kept unless the person does not recognise it (`Story.not_me`); one found without evidence is set aside.
     If the person recognised everything, the counsellor still sets aside the weakest one, left for later."""
-    rejected = 0
-    for experience in built.experiences:
-        for skill in experience.skills.filter(status=SuggestionStatus.PENDING).order_by("id"):
-            label = skill.label.lower()
-            accept = bool(skill.evidence) and not any(word.lower() in label for word in built.story.not_me)
-            skill_decide(actor=built.actor, skill=skill, accept=accept)
-            rejected += not accept
-    if not rejected:
-        weakest = built.case.skills.filter(status=SuggestionStatus.ACCEPTED).order_by("-id").first()
-        if weakest is not None:
-            skill_decide(actor=built.actor, skill=weakest, accept=False)
+    pending = [
+        skill
+        for experience in built.experiences
+        for skill in experience.skills.filter(status=SuggestionStatus.PENDING).order_by("id")
+    ]
+    not_me = [word.lower() for word in built.story.not_me]
+    keep = {s.pk: bool(s.evidence) and not any(word in s.label.lower() for word in not_me) for s in pending}
+    if pending and all(keep.values()):
+        keep[pending[-1].pk] = False
+    # Each suggestion is decided once, as the counsellor does on the page.
+    for skill in pending:
+        skill_decide(actor=built.actor, skill=skill, accept=keep[skill.pk])
 
 
 def _area_code(story: Story) -> str:
