@@ -3,6 +3,7 @@
 from django import template
 
 from trajectoire import formatting
+from trajectoire.cases.attendance import french_date, french_time
 
 register = template.Library()
 
@@ -58,3 +59,19 @@ def plural(count, forms: str) -> str:
 @register.filter
 def siret(value) -> str:
     return formatting.siret(value)
+
+
+@register.filter
+def clock(value) -> str:
+    """A moment's time of day in Paris, as the agenda and the attendance sheet write it: « 9 h 30 », « 14 h »."""
+    if not value:
+        return ""
+    return french_time(value)
+
+
+@register.filter
+def long_date(value) -> str:
+    """A moment's day in Paris, written out: « 1er décembre 2026 », « 20 novembre 2026 »."""
+    if not value:
+        return ""
+    return french_date(value)
