@@ -22,3 +22,15 @@ def when_ready(server):
 
     timings = warm_up()
     server.log.info("warmup " + " ".join(f"{name}={value:.2f}" for name, value in timings.items()))
+
+
+def post_worker_init(worker):
+    """Open the worker's database connection before it takes a request: starting a PostgreSQL backend (fork,
+    authentication, catalogue caches) is otherwise paid by the worker's first user. A database that is not
+    reachable yet is not a reason to refuse to boot: the first request will connect (or show the error page)."""
+    from django.db import connection
+
+    try:
+        connection.ensure_connection()
+    except Exception as error:  # logged; the request path reports database errors itself
+        worker.log.warning(f"post_worker_init: no database connection yet ({error})")
