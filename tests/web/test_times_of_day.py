@@ -2,7 +2,7 @@
 attendance sheet already write them: « 9 h 30 », « 14 h », never « 09:30 »; the first of the month is « 1er »."""
 
 import html as htmllib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.template import Context, Template
 from django.urls import reverse
@@ -65,3 +65,17 @@ def test_the_home_page_lists_the_next_sessions_with_french_times(client, db):
     page = _text(client.get(reverse("web:home")))
     assert f"{tomorrow.day}/{tomorrow:%m} 14{NBSP}h — " in page
     assert "14:00" not in page
+
+
+def test_the_referential_and_the_person_page_write_the_first_of_the_month_as_1er(client, db):
+    centre = factories.CentreFactory()
+    owner = factories.counsellor(centre)
+    person = factories.BeneficiaryFactory(centre=centre, counsellor=owner)
+    type(person).objects.filter(pk=person.pk).update(created_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    client.force_login(owner)
+    page = _text(client.get(reverse("web:beneficiary_detail", args=[person.pk])))
+    assert "1er décembre 2026" in page and "1 décembre 2026" not in page
+    assert (
+        Template("{% load trajectoire %}{{ day|long_date }}").render(Context({"day": date(2025, 9, 1)}))
+        == "1er septembre 2025"
+    )

@@ -1,9 +1,11 @@
 """Template filters of the French typography layer (trajectoire/formatting.py): pages, PDFs and CSV share it."""
 
+from datetime import datetime
+
 from django import template
 
 from trajectoire import formatting
-from trajectoire.cases.attendance import french_date, french_time
+from trajectoire.cases.attendance import french_date, french_day, french_time
 
 register = template.Library()
 
@@ -71,7 +73,7 @@ def clock(value) -> str:
 
 @register.filter
 def long_date(value) -> str:
-    """A moment's day in Paris, written out: « 1er décembre 2026 », « 20 novembre 2026 »."""
+    """A day, or a moment's day in Paris, written out: « 1er décembre 2026 », « 20 novembre 2026 »."""
     if not value:
         return ""
-    return french_date(value)
+    return french_date(value) if isinstance(value, datetime) else french_day(value)
