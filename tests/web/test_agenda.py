@@ -504,3 +504,21 @@ def test_a_modified_link_or_a_passed_session_gets_a_clear_page(world, client):
     response = client.post(reverse("web:session_person_cancel", args=[cancel_token(past)]), {"reason": "Retard"})
     assert response.status_code == 410
     assert Session.objects.get(pk=past.pk).status == SessionStatus.PLANNED
+
+
+def test_the_week_does_not_query_once_per_session(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = world["case"]
+    client = login_as(Client(), world, "owner")
+    counts = []
+    for total in (2, 12):
+        Session.objects.filter(accompaniment=case).delete()
+        for i in range(total):
+            _session(case, _paris(2026, 3, 9 + i % 6, 8 + i % 10, 0), minutes=60)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("web:calendar"), {"semaine": "2026-W11"}).status_code == 200
+        counts.append(len(queries))
+    print(f"agenda week queries: {counts[0]} with 2 sessions, {counts[1]} with 12")
+    assert counts[0] == counts[1]
