@@ -62,7 +62,9 @@ NO_PERSONAL_DATA = {
     "web:referential_autocomplete": "ROME reference data",
     "web:agenda_feeds": "the user's own calendar feed addresses",
     "web:agenda_feed_revoke": "the user's own calendar feed (POST)",
-    "web:agenda_ics": "ICS feed without login (a secret address): its EXPORT rows are tested in tests/web/test_agenda.py",
+    "web:agenda_ics": (
+        "ICS feed without login (a secret address): its EXPORT rows are tested in tests/web/test_agenda.py"
+    ),
     "web:session_person_cancel": "the person's own appointment through their signed link; tests/web/test_agenda.py",
     "api-v1:api-root": "API index",
     "api-v1:openapi-json": "API schema",
