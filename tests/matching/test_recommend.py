@@ -73,7 +73,11 @@ def test_unknown_codes_are_reported_and_ignored(engine, items_of):
 
 
 def test_empty_profile_gives_no_suggestion(engine):
-    assert engine.recommend({}, top=10).to_dict() == {"suggestions": []}
+    assert engine.recommend({}, top=10).to_dict() == {
+        "suggestions": [],
+        "understood": {"occupations": [], "skills": [], "avoid_contexts": []},
+        "set_aside": [],
+    }
     assert engine.recommend({"skills": [], "current_occupations": []}).suggestions == []
 
 
@@ -116,13 +120,25 @@ def test_fairness_same_skills_same_suggestions_whatever_else_the_record_says(eng
 
 
 def test_profile_fields_cannot_carry_personal_attributes():
-    assert set(Profile.__dataclass_fields__) == {"skills", "current_occupations", "riasec", "exclude"}
+    # The person's own words about what they want are theirs to give; gender, age or origin never are.
+    assert set(Profile.__dataclass_fields__) == {
+        "skills",
+        "current_occupations",
+        "riasec",
+        "exclude",
+        "wishes",
+        "avoid_contexts",
+        "distance",
+    }
 
 
 def test_recommend_to_dict_is_the_command_line_json(engine, items_of):
     data = engine.recommend({"skills": items_of("F1703"), "current_occupations": ["F1703"]}, top=1).to_dict()
-    assert set(data) == {"suggestions"}
+    assert set(data) == {"suggestions", "understood", "set_aside"}  # fields are added, never removed
     assert set(data["suggestions"][0]) == {
+        "wish_match",
+        "contexts",
+        "labels",
         "code_rome",
         "label",
         "score",

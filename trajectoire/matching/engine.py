@@ -7,6 +7,7 @@ current occupations, RIASEC letters and exclusions, and anything else is refused
 
 import dataclasses
 import math
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,10 +23,24 @@ from trajectoire.matching.loader import RomeData, default_data_dir, load
 from trajectoire.matching.ranker import DEFAULT_MODEL, Ranker, RankerMismatch, data_fingerprint, feature_matrix
 from trajectoire.matching.recommend import WEIGHTS, Recommender
 from trajectoire.matching.text import Normaliser
+from trajectoire.matching.wishes import THEMES, WishReading, fold, fold_lines, read_wishes
 
 RIASEC_ORDER = "RIASEC"
 RIASEC_LETTERS = frozenset(RIASEC_ORDER)
-PROFILE_KEYS = ("skills", "current_occupations", "riasec", "exclude")
+PROFILE_KEYS = ("skills", "current_occupations", "riasec", "exclude", "wishes", "avoid_contexts", "distance")
+DISTANCES = ("proche", "equilibre", "reconversion")
+MAX_WISHES = 5_000  # characters of the person's own words
+# How the person's words steer the ranking (chosen on the dev split of bench/data/wishes_eval.jsonl):
+# final = base score scaled to [0, 1] + WISH_WEIGHT[distance] x wish score (0-1) + OWN_WEIGHT x expert link.
+WISH_WEIGHT = {"proche": 1.0, "equilibre": 2.0, "reconversion": 2.4}
+WISH_POWER = 2.0  # a partial answer to a wish counts much less than a full one
+OWN_WEIGHT_WITH_WISHES = {"proche": 1.0, "equilibre": 0.0, "reconversion": 0.0}
+SAME_DOMAIN = {"proche": 0.25, "equilibre": 0.0, "reconversion": -0.3}  # same ROME domain as a current job
+LIKED_CONTEXT_WEIGHT = 0.15
+NAMED_OCCUPATION_MIN = 3.0  # extraction score of a job title actually named in the wishes
+WISH_CANDIDATES = 40  # occupations answering the wishes best join the candidates of the linear stage
+DOMAIN_CAP = 3  # reconversion: at most three suggestions of one ROME domain in the top ten
+SET_ASIDE_MAX = 10
 MAX_LIST_ITEMS = 5_000  # a profile listing more codes than the referential holds is a mistake
 MAX_TOP = 200
 RIASEC_WEIGHT = 0.3  # interests nudge the ranking; the expert links and skills decide it (linear score)
@@ -55,6 +70,14 @@ class Profile:
     current_occupations: tuple[str, ...] = ()
     riasec: str = ""
     exclude: tuple[str, ...] = ()
+    wishes: str = ""
+    avoid_contexts: tuple[str, ...] = ()
+    distance: str = "equilibre"
+
+    @property
+    def steers(self) -> bool:
+        """Whether the person's words, refusals or distance change anything (else: the plain ranking)."""
+        return bool(self.wishes.strip() or self.avoid_contexts or self.distance != "equilibre")
 
     @classmethod
     def from_mapping(cls, data: Mapping, *, strict: bool = True) -> "Profile":
@@ -72,7 +95,32 @@ class Profile:
             current_occupations=_codes(data.get("current_occupations"), "current_occupations"),
             riasec=_riasec(data.get("riasec")),
             exclude=_codes(data.get("exclude"), "exclude"),
+            wishes=_wishes(data.get("wishes")),
+            avoid_contexts=_codes(data.get("avoid_contexts"), "avoid_contexts"),
+            distance=_distance(data.get("distance")),
         )
+
+
+def _wishes(value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ProfileError("« wishes » doit être un texte / 'wishes' must be a string")
+    if len(value) > MAX_WISHES:
+        raise ProfileError(f"« wishes » est trop long (max {MAX_WISHES} caractères) / 'wishes' is too long")
+    return value
+
+
+def _distance(value) -> str:
+    if value is None or value == "":
+        return "equilibre"
+    folded = fold(value) if isinstance(value, str) else None
+    if folded not in DISTANCES:
+        raise ProfileError(
+            "« distance » vaut proche, equilibre ou reconversion / "
+            "'distance' must be proche, equilibre or reconversion"
+        )
+    return folded
 
 
 def _codes(value, name: str) -> tuple[str, ...]:
@@ -143,6 +191,9 @@ class Suggestion:
     mobility: bool
     riasec_fit: float | None
     explanation: str
+    wish_match: list[str] = field(default_factory=list)  # the person's words this target answers
+    contexts: list[dict] = field(default_factory=list)  # its work contexts the person named (liked/refused)
+    labels: dict[str, str] = field(default_factory=dict)  # label of every shared and missing item
 
     def to_dict(self) -> dict:
         return {
@@ -154,6 +205,9 @@ class Suggestion:
             "mobility": self.mobility,
             "riasec_fit": self.riasec_fit,
             "explanation": self.explanation,
+            "wish_match": self.wish_match,
+            "contexts": self.contexts,
+            "labels": self.labels,
         }
 
 
@@ -161,9 +215,28 @@ class Suggestion:
 class Recommendation:
     suggestions: list[Suggestion]
     unknown_codes: list[str] = field(default_factory=list)  # ignored codes, for the caller to report
+    understood: dict = field(default_factory=lambda: {"occupations": [], "skills": [], "avoid_contexts": []})
+    set_aside: list[dict] = field(default_factory=list)  # [{code_rome, label, reason}] refused conditions
 
     def to_dict(self) -> dict:
-        return {"suggestions": [s.to_dict() for s in self.suggestions]}
+        return {
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "understood": self.understood,
+            "set_aside": self.set_aside,
+        }
+
+
+@dataclass
+class Steering:
+    """What the person's words, refusals and distance do to one recommendation."""
+
+    reading: WishReading
+    refused: dict[int, str]  # context column -> words (or "" when given as a code)
+    liked: dict[int, str]
+    wish: np.ndarray | None  # wish score per occupation (0-1), None without positive wishes
+    answers: list[tuple[str, np.ndarray]]  # (words, score per occupation) of each wish
+    understood: dict
+    distance: str
 
 
 @dataclass(frozen=True)
@@ -229,6 +302,13 @@ class Engine:
         self.grand_domains = np.array([letters.index(c[0]) for c in self.codes], dtype=np.int64)
         self.levels = np.array([entry_level(data.access.get(c, "")) for c in self.codes], dtype=np.int64)
         self.extractor = self._build_extractor()
+        # Work contexts (`referentiel_contexte_travail` items: night work, loads, publics...) of each occupation.
+        kinds = np.array([data.items[c][1] for c in self.item_codes])
+        self.is_context = kinds == "context"
+        self.is_skill = (kinds == "competence") | (kinds == "savoir")
+        self.context_codes = {self.item_codes[j] for j in np.flatnonzero(self.is_context)}
+        self._theme_cache: dict[str, np.ndarray] = {}
+        self._folded_labels: tuple[str, np.ndarray] | None = None
         self._exclude_sources = frozenset(exclude_mobility_sources)
         self.recommender = self._build_recommender(self._exclude_sources)
         self.fingerprint = data_fingerprint(data.version, data.mobility)
@@ -425,6 +505,7 @@ class Engine:
             profile = Profile.from_mapping(profile)
         unknown = [c for c in profile.skills if c not in self.item_index]
         unknown += [c for c in profile.current_occupations + profile.exclude if c not in self.index]
+        unknown += [c for c in profile.avoid_contexts if c not in self.context_codes]
         items = np.array(sorted({self.item_index[c] for c in profile.skills if c in self.item_index}), dtype=np.int64)
         current = np.array(
             sorted({self.index[c] for c in profile.current_occupations if c in self.index}), dtype=np.int64
@@ -434,7 +515,9 @@ class Engine:
             items = np.unique(self.coherence[current].indices)
         return profile, items, current, unknown
 
-    def candidates(self, items: np.ndarray, current: np.ndarray, banned: set[int], k: int = CANDIDATES) -> Candidates:
+    def candidates(
+        self, items: np.ndarray, current: np.ndarray, banned: set[int], k: int = CANDIDATES, extra=None
+    ) -> Candidates:
         """The linear stage: the k best occupations by the linear score, plus the current ones' own links."""
         comp = self.recommender.components(items, current)
         linear = self.recommender.linear(comp)
@@ -447,17 +530,31 @@ class Engine:
         position = np.full(len(linear), len(order))
         position[order] = np.arange(len(order))
         chosen = np.union1d(order[:k], np.flatnonzero(own & allowed))
+        if extra is not None and len(extra):
+            # Occupations the wishes point to, even when the linear score is low (a reconversion).
+            extra = np.asarray(extra, dtype=np.int64)
+            extra = extra[~np.isin(extra, list(banned))]
+            position[extra[position[extra] >= len(order)]] = len(order)
+            chosen = np.union1d(chosen, extra)
         chosen = chosen[np.argsort(position[chosen], kind="stable")]
         return Candidates(chosen, position[chosen], feature_matrix(comp, linear, position, chosen), linear, own)
 
-    def _ranked(self, profile: Profile, items: np.ndarray, current: np.ndarray, top: int):
+    def _ranked(self, profile: Profile, items: np.ndarray, current: np.ndarray, top: int, steer=None):
         banned = set(current.tolist()) | {self.index[c] for c in profile.exclude if c in self.index}
-        cand = self.candidates(items, current, banned, max(CANDIDATES, top))
+        extra = None
+        if steer is not None and steer.wish is not None:
+            order = np.lexsort((np.arange(len(self.codes)), -steer.wish))[:WISH_CANDIDATES]
+            extra = order[steer.wish[order] > 0]
+        cand = self.candidates(items, current, banned, max(CANDIDATES, top), extra=extra)
         fits = None
         if profile.riasec:
             fits = np.array([_riasec_fit(profile.riasec, r) for r in self.riasec])
         idx = cand.indices
-        if self.ranker is None:
+        if steer is not None:
+            # Refused targets are dropped afterwards (`_filter`): keep enough of the list for them.
+            score = self._steered_score(cand, current, fits, steer)
+            keep = np.lexsort((idx, cand.position, -score))
+        elif self.ranker is None:
             score = cand.linear[idx] + OWN_MOBILITY_WEIGHT * cand.own[idx]
             if fits is not None:
                 score = score + RIASEC_WEIGHT * fits[idx]
@@ -476,23 +573,185 @@ class Engine:
         full[idx] = score
         return [int(i) for i in idx[keep]], full, cand.own, fits
 
+    def _base_score(self, cand: Candidates, current: np.ndarray, fits) -> np.ndarray:
+        """The plain score of the candidates, without the expert-link bonus, scaled to [0, 1]."""
+        idx = cand.indices
+        if self.ranker is None:
+            base = cand.linear[idx] + (RIASEC_WEIGHT * fits[idx] if fits is not None else 0)
+        else:
+            base = self.ranker.probability(cand.features, bool(current.size))
+            if fits is not None:
+                base = base * (1 + RIASEC_NUDGE * fits[idx])
+        top = float(base.max()) if base.size else 0.0
+        return base / top if top > 0 else base
+
+    def _steered_score(self, cand: Candidates, current: np.ndarray, fits, steer: "Steering") -> np.ndarray:
+        """Base score (0-1) + the wishes + the expert links, weighted by the distance the person asked for."""
+        idx = cand.indices
+        score = self._base_score(cand, current, fits)
+        has_wish = steer.wish is not None
+        own_weight = OWN_WEIGHT_WITH_WISHES[steer.distance] if has_wish else 1.0
+        if steer.distance == "reconversion":
+            own_weight = 0.0
+        score = score + own_weight * cand.own[idx]
+        if has_wish:
+            score = score + WISH_WEIGHT[steer.distance] * steer.wish[idx] ** WISH_POWER
+        if steer.liked:
+            cols = np.array(sorted(steer.liked))
+            liked = np.asarray(self.coherence[idx][:, cols].sum(1)).ravel() > 0
+            score = score + LIKED_CONTEXT_WEIGHT * liked
+        if current.size and SAME_DOMAIN[steer.distance]:
+            same = np.isin(self.domains[idx], self.domains[current])
+            score = score + SAME_DOMAIN[steer.distance] * same
+        return score
+
+    def steering(self, profile: Profile) -> "Steering":
+        """Read the wishes (refusals, liked conditions, themes, occupations named) once per recommendation."""
+        reading = read_wishes(profile.wishes)
+        refused: dict[int, str] = {}
+        for code in profile.avoid_contexts:
+            if code in self.context_codes:
+                refused.setdefault(self.item_index[code], "")
+        for code, words in reading.refused_contexts.items():
+            if code in self.context_codes:
+                refused.setdefault(self.item_index[code], words)
+        liked = {
+            self.item_index[code]: words
+            for code, words in reading.liked_contexts.items()
+            if code in self.context_codes and self.item_index[code] not in refused
+        }
+        answers: list[tuple[str, np.ndarray]] = [(t.words, self._theme_vector(t.key)) for t in reading.themes]
+        named: list[dict] = []
+        skills: list[dict] = []
+        if reading.positive_text.strip():
+            extraction = self.extract(reading.positive_text, top=3, top_skills=5)
+            best = extraction.occupations[0].score if extraction.occupations else 0.0
+            vec = np.zeros(len(self.codes))
+            for hit in extraction.occupations:
+                if hit.score >= NAMED_OCCUPATION_MIN and hit.score >= best / 2:
+                    vec[self.index[hit.code_rome]] = min(1.0, hit.score / best)
+                    named.append({"code_rome": hit.code_rome, "label": hit.label})
+            if named:
+                answers.append((_short(reading.positive_text), vec))
+            skills = [
+                {"code_ogr": s.code_ogr, "label": s.label, "evidence": s.evidence}
+                for s in extraction.skills
+                if s.score >= 0.1
+            ]
+        wish = None
+        if answers:
+            miss = np.ones(len(self.codes))
+            for _, vec in answers:
+                miss *= 1 - 0.9 * vec
+            wish = 1 - miss
+
+        def described(columns: dict[int, str]) -> list[dict]:
+            rows = sorted(columns.items(), key=lambda kv: self.item_codes[kv[0]])
+            return [{"code": self.item_codes[j], "label": self.item_labels[j], "words": w} for j, w in rows]
+
+        understood = {
+            "occupations": named,
+            "skills": skills,
+            "avoid_contexts": described(refused),
+            "liked_contexts": described(liked),
+            "themes": [{"theme": t.key, "words": t.words} for t in reading.themes],
+        }
+        return Steering(reading, refused, liked, wish, answers, understood, profile.distance)
+
+    def _theme_vector(self, key: str) -> np.ndarray:
+        """How much each occupation's skills answer a wish theme, 0-1 (idf share of matching items)."""
+        cached = self._theme_cache.get(key)
+        if cached is not None:
+            return cached
+        theme = next(t for t in THEMES if t.key == key)
+        if self._folded_labels is None:
+            # All labels folded into one text, one per line: one regex scan per theme instead of 15,000.
+            text = fold_lines(self.item_labels)
+            starts = np.array([0] + [m.end() for m in re.finditer("\n", text)])
+            self._folded_labels = (text, starts)
+        text, starts = self._folded_labels
+        hit = np.zeros(len(self.item_labels))
+        found = [m.start() for m in re.finditer(theme.items, text)]
+        if found:
+            hit[np.searchsorted(starts, np.array(found), side="right") - 1] = 1.0
+        hit *= self.is_skill
+        weights = self.item_idf * self.is_skill
+        total = np.asarray(self.coherence @ weights).ravel()
+        share = np.asarray(self.coherence @ (weights * hit)).ravel() / np.where(total > 0, total, 1)
+        positive = share[share > 0]
+        scale = float(np.quantile(positive, 0.97)) if positive.size else 1.0
+        vec = np.clip(share / (scale or 1.0), 0, 1)
+        if theme.contexts:
+            cols = [self.item_index[c] for c in theme.contexts if c in self.item_index]
+            if cols:
+                has = np.asarray(self.coherence[:, cols].sum(1)).ravel() > 0
+                vec = np.maximum(vec, 0.5 * has)
+        self._theme_cache[key] = vec
+        return vec
+
     def rank(self, profile: Profile | Mapping, top: int = MAX_TOP) -> list[tuple[str, float]]:
         """Ranked target codes with scores, without the details (for evaluation and batch work)."""
         profile, items, current, _ = self._resolve(profile)
         if not items.size:
             return []
-        chosen, score, _, _ = self._ranked(profile, items, current, max(0, int(top)))
+        if profile.steers:
+            steer = self.steering(profile)
+            chosen, score, _, _ = self._ranked(profile, items, current, max(0, int(top)), steer)
+            chosen, _ = self._filter(chosen, steer, max(0, int(top)))
+        else:
+            chosen, score, _, _ = self._ranked(profile, items, current, max(0, int(top)))
         return [(self.codes[i], float(score[i])) for i in chosen]
 
     def recommend(self, profile: Profile | Mapping, top: int = 10) -> Recommendation:
         profile, items, current, unknown = self._resolve(profile)
         top = max(0, min(int(top), MAX_TOP))
+        steer = self.steering(profile) if profile.steers else None
+        understood = steer.understood if steer else Recommendation([]).understood
         if not items.size or top == 0:
-            return Recommendation([], unknown)
-        chosen, score, own, fits = self._ranked(profile, items, current, top)
+            return Recommendation([], unknown, understood)
+        chosen, score, own, fits = self._ranked(profile, items, current, top, steer)
+        set_aside: list[dict] = []
+        if steer is not None:
+            chosen, set_aside = self._filter(chosen, steer, top)
         profile_items = set(items.tolist())
-        suggestions = [self._suggestion(i, float(score[i]), profile_items, current, own[i], fits) for i in chosen]
-        return Recommendation(suggestions, unknown)
+        suggestions = [
+            self._suggestion(i, float(score[i]), profile_items, current, own[i], fits, steer) for i in chosen
+        ]
+        return Recommendation(suggestions, unknown, understood, set_aside)
+
+    def _filter(self, ranked: list[int], steer: "Steering", top: int) -> tuple[list[int], list[dict]]:
+        """Drop targets carrying a refused context (kept apart, with the reason); cap domains in reconversion."""
+        kept: list[int] = []
+        deferred: list[int] = []
+        set_aside: list[dict] = []
+        per_domain: dict[int, int] = {}
+        for i in ranked:
+            if steer.refused:
+                row = set(_row(self.coherence, i).tolist())
+                hit = sorted((j for j in steer.refused if j in row), key=lambda j: self.item_codes[j])
+                if hit:
+                    if len(kept) < top and len(set_aside) < SET_ASIDE_MAX:
+                        code = self.codes[i]
+                        reason = self._refusal_reason(hit, steer.refused)
+                        set_aside.append({"code_rome": code, "label": self.occupation_label(code), "reason": reason})
+                    continue
+            if steer.distance == "reconversion" and len(kept) < 10:
+                domain = int(self.domains[i])
+                if per_domain.get(domain, 0) >= DOMAIN_CAP:
+                    deferred.append(i)
+                    continue
+                per_domain[domain] = per_domain.get(domain, 0) + 1
+            kept.append(i)
+            if len(kept) >= max(top, 10):
+                break
+        return (kept[:10] + deferred + kept[10:])[:top] if len(kept) >= 10 else (kept + deferred)[:top], set_aside
+
+    def _refusal_reason(self, columns: list[int], refused: dict[int, str]) -> str:
+        parts = []
+        for j in columns:
+            words = refused[j]
+            parts.append(f"{self.item_labels[j]} (« {words} »)" if words else f"{self.item_labels[j]}")
+        return "Condition refusée : " + " ; ".join(parts)
 
     def _items_in_order(self, i: int) -> tuple[list[int], frozenset[int]]:
         """Items of occupation i, core items first, then rarer (more specific) ones; ties by code."""
@@ -505,7 +764,7 @@ class Engine:
             cached = self._item_order[i] = (ordered, core)
         return cached
 
-    def _suggestion(self, i, score, profile_items, current, is_mobility, fits) -> Suggestion:
+    def _suggestion(self, i, score, profile_items, current, is_mobility, fits, steer=None) -> Suggestion:
         ordered, core = self._items_in_order(i)
         target_items = ordered
         shared = [j for j in ordered if j in profile_items]
@@ -518,6 +777,16 @@ class Engine:
                     break
         fit = None if fits is None else round(float(fits[i]), 2)
         code = self.codes[i]
+        wish_match: list[str] = []
+        contexts: list[dict] = []
+        if steer is not None:
+            wish_match = list(dict.fromkeys(words for words, vec in steer.answers if vec[i] >= 0.3))
+            row = set(_row(self.coherence, i).tolist())
+            for j, words in sorted(steer.liked.items(), key=lambda kv: self.item_codes[kv[0]]):
+                if j in row:
+                    label = self.item_labels[j]
+                    contexts.append({"code": self.item_codes[j], "label": label, "stance": "liked", "words": words})
+        details = [self.item_codes[j] for j in shared[:DETAIL_ITEMS] + missing[:DETAIL_ITEMS]]
         return Suggestion(
             code_rome=code,
             label=self.occupation_label(code),
@@ -535,7 +804,15 @@ class Engine:
                 mobility_from=source,
                 riasec_fit=fit,
             ),
+            wish_match=wish_match,
+            contexts=contexts,
+            labels={c: self.item_label(c) for c in details},
         )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _row(matrix: sp.csr_matrix, i: int) -> np.ndarray:
