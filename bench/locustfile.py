@@ -69,7 +69,7 @@ _started = itertools.count(1)
 
 def _all_logged_in(environment) -> None:
     """The steady state starts when the last counsellor has logged in, not when she was spawned: logins cost a
-    password hash each (Argon2, about half a second of CPU and 100 MB), and on two cores fifty of them take longer
+    password hash each (Argon2, about 0.2 s of CPU and 100 MB), and on a busy machine fifty of them take longer
     than the ramp. Statistics restart then, and the run stops `BENCH_DURATION` seconds later."""
     environment.runner.stats.reset_all()
     if os.environ.get("BENCH_STEADY"):
