@@ -7,17 +7,20 @@
    `createdb -T` takes seconds instead of a minute; `dropdb trajectoire_bench_template` forgets it).
 2. gunicorn with deploy/gunicorn.conf.py on a free loopback port, with ENVIRONMENT=production (hashed static files,
    secure cookies, HTTPS redirect, HSTS) and REQUIRE_2FA=false so that the demo counsellors log in with a password.
-   No TLS proxy is run: locust sends the `X-Forwarded-Proto: https` header the proxy would set (see
-   bench/locustfile.py), which is how the production settings trust HTTPS.
-3. Start-up: time until the first answer, then one round of every page sent to all workers at once (each worker's
-   first request after the fork), and each process's memory (PSS from /proc/<pid>/smaps_rollup: shared pages
-   counted once over the processes, so the sum is the real memory; RSS for comparison).
+   No TLS proxy is run: the clients send the `X-Forwarded-Proto: https` header the proxy would set (see
+   bench/locustfile.py), which is how the production settings trust HTTPS; no setting is weakened.
+3. Start-up: time until the first answer, whether the workers were forked after the warm-up (gunicorn's log), then
+   one round of every page sent to all workers at once (each worker's first request after the fork), and each
+   process's memory (PSS from /proc/<pid>/smaps_rollup: shared pages counted once over the processes, so the sum
+   is the real memory; RSS for comparison).
 4. locust headless: `--users` counsellors log in once, then go round their pages with 0.5–2 s of think time for
-   `--duration` seconds after the last one has started (statistics reset then: logins are reported apart).
+   `--duration` seconds after the last login (statistics restart then: logins are reported apart). Memory is
+   sampled every 0.5 s, and the CPU time of gunicorn and of the PostgreSQL backends is taken over the steady state.
 
-Prints one row per page (requests, failures, p50/p95/p99 in ms, requests per second), the overall row, the logins,
-the start-up figures and the bars. Exit status: 1 on any error (failed request, 5xx, traceback in the server log,
-worker restart), 2 when only a latency or memory bar fails (`--errors-only` gives 0 then, for CI machines).
+Prints one row per page (requests, failures, p50/p95/p99 in ms, requests per second), the overall row, the server
+CPU per request, the logins, the start-up figures and the bars. Exit status: 1 on any error (failed request, 5xx,
+traceback in the server log, worker replaced, workers forked before the warm-up), 2 when only a latency or memory
+bar fails (`--errors-only` gives 0 then, for CI machines). See docs/performance.md.
 """
 
 import argparse
