@@ -1,6 +1,6 @@
 """The matching engine over HTTP, with the same JSON as `python -m trajectoire.matching`."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Router
 from ninja.errors import HttpError
@@ -18,6 +18,7 @@ MAX_ID = 200
 MAX_SKILLS = 2000  # the engine itself accepts 5 000 codes; 2 000 already exceeds any real profile
 MAX_OCCUPATIONS = 50
 MAX_EXCLUDE = 200
+MAX_WISHES = 5000
 
 RomeCode = Annotated[str, Field(pattern=ROME_CODE, description="Code ROME 4.0, p. ex. J1501")]
 OgrCode = Annotated[str, Field(pattern=OGR_CODE, description="Code OGR d'une compétence ou d'un savoir du ROME")]
@@ -41,6 +42,19 @@ class RecommendIn(InputSchema):
         default=None, pattern=RIASEC, description="Lettres RIASEC d'intérêts, de la plus forte à la moins forte"
     )
     exclude: list[RomeCode] = Field(default_factory=list, max_length=MAX_EXCLUDE)
+    wishes: str | None = Field(
+        default=None,
+        max_length=MAX_WISHES,
+        description="Ce que la personne dit vouloir et refuser, dans ses mots (« j'aime expliquer ; plus de nuits »)",
+    )
+    avoid_contexts: list[OgrCode] | None = Field(
+        default=None,
+        max_length=MAX_EXCLUDE,
+        description="Contextes de travail ROME refusés (codes OGR, p. ex. 300803 « Travail de nuit »)",
+    )
+    distance: Literal["proche", "equilibre", "reconversion"] | None = Field(
+        default=None, description="proche, equilibre (défaut) ou reconversion (d'autres domaines)"
+    )
     top: WholeNumber = Field(default=10, ge=1, le=50, description="Nombre de pistes proposées")
 
 
