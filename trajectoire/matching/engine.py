@@ -237,6 +237,8 @@ class Steering:
     answers: list[tuple[str, np.ndarray]]  # (words, score per occupation) of each wish
     understood: dict
     distance: str
+    refused_mask: np.ndarray | None = None  # occupations carrying a refused context
+    liked_mask: np.ndarray | None = None  # occupations carrying a liked context
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,7 @@ class Engine:
         self.is_skill = (kinds == "competence") | (kinds == "savoir")
         self.context_codes = {self.item_codes[j] for j in np.flatnonzero(self.is_context)}
         self._theme_cache: dict[str, np.ndarray] = {}
+        self._coherence_csc: sp.csc_matrix | None = None
         self._folded_labels: tuple[str, np.ndarray] | None = None
         self._exclude_sources = frozenset(exclude_mobility_sources)
         self.recommender = self._build_recommender(self._exclude_sources)
@@ -596,10 +599,8 @@ class Engine:
         score = score + own_weight * cand.own[idx]
         if has_wish:
             score = score + WISH_WEIGHT[steer.distance] * steer.wish[idx] ** WISH_POWER
-        if steer.liked:
-            cols = np.array(sorted(steer.liked))
-            liked = np.asarray(self.coherence[idx][:, cols].sum(1)).ravel() > 0
-            score = score + LIKED_CONTEXT_WEIGHT * liked
+        if steer.liked_mask is not None:
+            score = score + LIKED_CONTEXT_WEIGHT * steer.liked_mask[idx]
         if current.size and SAME_DOMAIN[steer.distance]:
             same = np.isin(self.domains[idx], self.domains[current])
             score = score + SAME_DOMAIN[steer.distance] * same
@@ -656,7 +657,29 @@ class Engine:
             "liked_contexts": described(liked),
             "themes": [{"theme": t.key, "words": t.words} for t in reading.themes],
         }
-        return Steering(reading, refused, liked, wish, answers, understood, profile.distance)
+        return Steering(
+            reading,
+            refused,
+            liked,
+            wish,
+            answers,
+            understood,
+            profile.distance,
+            refused_mask=self._carrying(refused),
+            liked_mask=self._carrying(liked),
+        )
+
+    def _carrying(self, columns: dict[int, str]) -> np.ndarray | None:
+        """Occupations whose coherence items include one of these items (column reads of a CSC copy)."""
+        if not columns:
+            return None
+        if self._coherence_csc is None:
+            self._coherence_csc = self.coherence.tocsc()
+        csc = self._coherence_csc
+        mask = np.zeros(len(self.codes), dtype=bool)
+        for j in columns:
+            mask[csc.indices[csc.indptr[j] : csc.indptr[j + 1]]] = True
+        return mask
 
     def _theme_vector(self, key: str) -> np.ndarray:
         """How much each occupation's skills answer a wish theme, 0-1 (idf share of matching items)."""
@@ -726,7 +749,7 @@ class Engine:
         set_aside: list[dict] = []
         per_domain: dict[int, int] = {}
         for i in ranked:
-            if steer.refused:
+            if steer.refused_mask is not None and steer.refused_mask[i]:
                 row = set(_row(self.coherence, i).tolist())
                 hit = sorted((j for j in steer.refused if j in row), key=lambda j: self.item_codes[j])
                 if hit:
