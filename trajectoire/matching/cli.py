@@ -4,6 +4,8 @@
     python -m trajectoire.matching extract   [--data-dir DIR] --texts FILE.jsonl [--top 5]
     python -m trajectoire.matching train-ranker [--data-dir DIR] [--out FILE.npz]   (development, scikit-learn)
 
+A profile line holds `skills`, `current_occupations`, `riasec`, `exclude` and the person's own `wishes` (text),
+`avoid_contexts` (ROME work-context codes) and `distance` (proche, equilibre, reconversion); see docs/matching.md.
 `-` reads standard input. Errors go to standard error in French then English, with the line number, and the
 exit status is non-zero; no traceback is ever shown. Choices:
 - an unreadable JSON line, a line that is not an object, a missing or non-string text, a malformed profile:
