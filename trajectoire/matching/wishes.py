@@ -181,7 +181,9 @@ WISH_CUE = re.compile(
 WEAK_NEGATION = re.compile(r"\bplus (de|d|du|des)\b")
 # Cues of a positive clause: they turn « plus de » into « more » (« je veux plus de contact »).
 MORE = re.compile(r"\b(davantage|encore plus|beaucoup plus|envie de plus|besoin de plus)\b")
-CLAUSE_SPLIT = re.compile(r"[.;!?\n]+|,|\bmais\b|\bpar contre\b|\bet surtout\b|\bquant a\b|\bsauf\b|\ben revanche\b")
+CLAUSE_SPLIT = re.compile(
+    r"[.;!?\n]+|[,:]|\bmais\b|\bpar contre\b|\bet surtout\b|\bquant a\b|\bsauf\b|\ben revanche\b"
+)
 
 
 @dataclass(frozen=True)
@@ -288,8 +290,10 @@ THEMES: tuple["Theme", ...] = (
     ),
     Theme(
         "conduire",
-        r"\bconduire\b|\bconduite\b|\bvolant\b|\brouler\b|\bchauffeur\b|\bpoids lourds?\b|\bcamion\w*",
-        r"\b(conduire (un|le|des) vehicule\w*|conduite|transport de (personnes|marchandises|voyageurs))\b",
+        r"\bconduire\b|\bconduite\b|\bvolant\b|\brouler\b|\bchauffeur\b|\bpoids lourds?\b|\bcamion\w*|"
+        r"\bengins?\b|\btracteurs?\b",
+        r"\b(conduire (un|le|des|les) (vehicule\w*|engins?)|conduite|engins?|transport de (personnes|marchandises|"
+        r"voyageurs))\b",
     ),
     Theme(
         "reparer",
@@ -385,6 +389,20 @@ THEMES: tuple["Theme", ...] = (
         ("300878",),
     ),
     Theme(
+        "plans",
+        r"\bplans?\b|\bdessin technique\b|\bdessiner des (plans|pieces|maisons)\b|\bdao\b|\bcao\b|\bautocad\b|"
+        r"\bbureau d etudes?\b|\bsur ordinateur\b",
+        r"\b(plans?|dessin technique|dessins? (d execution|techniques?)|dao|cao|maquettes? numeriques?|releves?|"
+        r"logiciels? de (dessin|conception)|bim)\b",
+    ),
+    Theme(
+        "collectivite",
+        r"\bcantines?\b|\brestauration collective\b|\bcollectivites?\b|\brestaurants? (d entreprise|d ecole|"
+        r"scolaires?|administratifs?)\b|\bcreches?\b|\bcuisine centrale\b|\bself\b",
+        r"\b(restauration collective|liaison (chaude|froide)|grandes? quantites?|cuisine centrale)\b",
+        ("300811",),
+    ),
+    Theme(
         "logistique",
         r"\blogisti\w*|\bstocks?\b|\bentrepot\w*|\bexpedi\w*|\bapprovisionn\w*",
         r"\b(logisti\w*|stocks?|approvisionnement\w*|expedition\w*|entreposage|flux de marchandises)\b",
@@ -447,7 +465,7 @@ def _fold_keep_length(text: str) -> str:
     """Folded text with the same length as `text` (clause marks kept), so split positions apply to both."""
     chars = []
     for ch in text:
-        if ch in ".;!?,\n":
+        if ch in ".;!?,:\n":
             chars.append(ch)
             continue
         f = Normaliser.fold(ch)[:1]
