@@ -18,7 +18,7 @@ exit status is non-zero; no traceback is ever shown. Choices:
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from trajectoire.matching.loader import DataError
@@ -159,6 +159,15 @@ def _train_ranker(args, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _warner(err: TextIO) -> Callable[[str], None]:
+    """The engine's once-only notices (e.g. a ranker trained on other data) as one stderr line each."""
+
+    def warn(message: str) -> None:
+        err.write(f"attention : {message}\n")
+
+    return warn
+
+
 def main(
     argv: list[str] | None = None,
     *,
@@ -196,7 +205,7 @@ def main(
             engine = Engine.from_dir(
                 args.data_dir,
                 ranker=None if ranker.lower() == "none" else ranker,
-                notify=lambda message: err.write(f"attention : {message}\n"),
+                notify=_warner(err),
             )
         except RankerMismatch as exc:
             err.write(f"{exc}\n")

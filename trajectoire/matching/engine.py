@@ -592,13 +592,13 @@ class Engine:
         """Base score (0-1) + the wishes + the expert links, weighted by the distance the person asked for."""
         idx = cand.indices
         score = self._base_score(cand, current, fits)
-        has_wish = steer.wish is not None
-        own_weight = OWN_WEIGHT_WITH_WISHES[steer.distance] if has_wish else 1.0
+        wish = steer.wish
+        own_weight = OWN_WEIGHT_WITH_WISHES[steer.distance] if wish is not None else 1.0
         if steer.distance == "reconversion":
             own_weight = 0.0
         score = score + own_weight * cand.own[idx]
-        if has_wish:
-            score = score + WISH_WEIGHT[steer.distance] * steer.wish[idx] ** WISH_POWER
+        if wish is not None:
+            score = score + WISH_WEIGHT[steer.distance] * wish[idx] ** WISH_POWER
         if steer.liked_mask is not None:
             score = score + LIKED_CONTEXT_WEIGHT * steer.liked_mask[idx]
         if current.size and SAME_DOMAIN[steer.distance]:
