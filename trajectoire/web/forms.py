@@ -2,13 +2,32 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+# Django's empty choice of a select reads as a glitch to a counsellor: the select says what to do instead.
+DJANGO_BLANK_LABEL = "---------"
+BLANK_LABEL = "— choisir —"
+
+
+def _label_blank_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_BLANK_LABEL:
+            field.empty_label = BLANK_LABEL
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and label == DJANGO_BLANK_LABEL for value, label in choices):
+            field.choices = [
+                (value, BLANK_LABEL if value == "" and label == DJANGO_BLANK_LABEL else label)
+                for value, label in choices
+            ]
+
 
 class BootstrapMixin:
-    """Gives widgets Bootstrap's classes; Django adds aria-describedby and aria-invalid itself."""
+    """Gives widgets Bootstrap's classes; Django adds aria-describedby and aria-invalid itself. Django's
+    « --------- » empty choice becomes « — choisir — »."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _label_blank_choice(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
