@@ -63,7 +63,8 @@ def test_the_home_page_lists_the_next_sessions_with_french_times(client, db):
     factories.SessionFactory(accompaniment=case, starts_at=tomorrow.replace(hour=14, minute=0, second=0))
     client.force_login(owner)
     page = _text(client.get(reverse("web:home")))
-    assert f"{tomorrow.day}/{tomorrow:%m} 14{NBSP}h — " in page
+    weekday = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"][tomorrow.weekday()]
+    assert f"{weekday}. {tomorrow.day}/{tomorrow:%m} 14{NBSP}h — " in page  # « ven. 4/12 14 h »
     assert "14:00" not in page
 
 
