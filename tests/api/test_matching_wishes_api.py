@@ -12,6 +12,7 @@ def post(client, headers, body):
     return client.post(RECOMMEND, body, content_type="application/json", headers=headers)
 
 
+@pytest.mark.slow
 def test_recommend_reads_wishes_refusals_and_distance(csrf_client, bearer, monkeypatch):
     monkeypatch.setattr("trajectoire.api.matching.get_engine", get_engine)
     body = {

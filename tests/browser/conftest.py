@@ -16,7 +16,13 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m 'not slow'` deselects
 def pytest_collection_modifyitems(config, items):
+    # Journeys in a real browser take seconds each: they run in the slow lane of .ci/run (`pytest -m slow`),
+    # and `make test` keeps to the one-minute budget.
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.slow)
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI") == "true":

@@ -76,6 +76,7 @@ def test_bad_data_dir_is_reported_without_traceback(tmp_path):
     assert code == 3 and "manquants" in err.getvalue()
 
 
+@pytest.mark.slow
 def test_module_entry_point_runs_end_to_end():
     proc = subprocess.run(
         [sys.executable, "-m", "trajectoire.matching", "extract", "--texts", "-", "--top", "1"],

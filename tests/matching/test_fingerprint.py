@@ -67,6 +67,7 @@ def test_a_reduced_folder_is_ranked_linearly_and_says_so_once(reduced_engine, en
         assert reduced.recommender.M[reduced.index[profile["current_occupations"][0]]].nnz == 0
 
 
+@pytest.mark.slow
 def test_cli_refuses_the_shipped_model_on_a_reduced_folder(reduced_dir, reduced_engine):
     code, out, err = run(["recommend", "--data-dir", str(reduced_dir), "--profiles", "-", "--top", "5"], stdin())
     assert code == 0, err
@@ -76,6 +77,7 @@ def test_cli_refuses_the_shipped_model_on_a_reduced_folder(reduced_dir, reduced_
     assert [[s["code_rome"] for s in o["suggestions"]] for o in out] == expected
 
 
+@pytest.mark.slow
 def test_cli_uses_a_model_whose_fingerprint_matches(reduced_dir, reduced_engine, tmp_path):
     reduced, _ = reduced_engine
     shipped = Ranker.load(DEFAULT_MODEL)
@@ -99,6 +101,7 @@ def test_cli_uses_a_model_whose_fingerprint_matches(reduced_dir, reduced_engine,
     assert code == 2 and "illisible" in err
 
 
+@pytest.mark.slow
 def test_ranker_none_forces_the_linear_stage(engine):
     code, out, err = run(["recommend", "--profiles", "-", "--top", "5", "--ranker", "none"], stdin())
     assert code == 0 and "attention" not in err
@@ -110,6 +113,7 @@ def test_ranker_none_forces_the_linear_stage(engine):
     assert [o["suggestions"] for o in out] != learned
 
 
+@pytest.mark.slow
 def test_engine_from_dir_refuses_a_model_file_of_other_data(reduced_dir):
     with pytest.raises(RankerMismatch, match="empreinte"):
         Engine.from_dir(reduced_dir, ranker=DEFAULT_MODEL)

@@ -29,6 +29,7 @@ def test_queries_are_computed_without_their_own_links(engine):
         training.queries_for_fold(engine.without_mobility_from(set()), {"J1501"}, targets)
 
 
+@pytest.mark.slow
 def test_a_small_training_gives_a_working_ranker(engine):
     targets = training.mobility_targets(engine)
     fold = set(sorted(targets)[::40])
