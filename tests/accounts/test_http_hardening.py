@@ -139,6 +139,7 @@ def test_an_api_body_over_the_limit_gets_a_json_413(claire, settings):
     assert "dépasse la limite de 3\u00a0Mo" in response.json()["detail"]
 
 
+@pytest.mark.slow
 def test_a_body_under_the_limit_goes_through(claire):
     client = Client()
     client.force_login(claire)

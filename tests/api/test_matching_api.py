@@ -65,6 +65,7 @@ def test_bad_payloads_are_a_422_naming_the_field_in_french(csrf_client, bearer, 
     assert engine.asked == []
 
 
+@pytest.mark.slow
 def test_the_real_engine_answers_through_the_api(csrf_client, bearer, monkeypatch):
     monkeypatch.setattr("trajectoire.api.matching.get_engine", get_engine)
     text = "Aide-soignante en EHPAD : toilette des résidents, aide aux repas, transmissions à l'infirmière."

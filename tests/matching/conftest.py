@@ -1,12 +1,14 @@
 import pytest
 
+from trajectoire.engines import get_engine
 from trajectoire.matching import Engine
 
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
-    # Loaded once for the whole session: loading takes about 2.5 s.
-    return Engine.from_dir()
+    # The process-wide engine (about 2.5 s to load), so that a test worker loads the data once for the pure
+    # tests and the views alike.
+    return get_engine()
 
 
 @pytest.fixture(scope="session")

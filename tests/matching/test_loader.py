@@ -15,6 +15,7 @@ def test_default_data_dir_is_the_newest_shipped_version():
     assert int(path.name[1:]) == max(versions)
 
 
+@pytest.mark.slow
 def test_shipped_data_is_read_completely(engine):
     assert len(engine.codes) == 1584
     assert len(engine.data.appellations) == 13120
