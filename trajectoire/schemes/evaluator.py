@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from trajectoire.schemes.facts import FactValue, validate_facts
-from trajectoire.schemes.loader import BoundRule, Catalogue, Scheme
+from trajectoire.schemes.loader import BoundRule, Catalogue, Scheme, fr_date
 from trajectoire.schemes.models import (
     AMOUNT_KINDS,
     NOTICE_KINDS,
@@ -554,27 +554,8 @@ def _tidy(value: float) -> Amount:
     return int(value) if value.is_integer() else value
 
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space: the French thousands separator (« 1 890 »)
-
-
-def fr_date(value: date) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def fr_number(value: float) -> str:

@@ -131,7 +131,7 @@ class Catalogue:
         """The version as a counsellor reads it, e.g. « catalogue du 1er décembre 2026, 77 règles »; the exact
         `version` (with its content hash) stays the reproducibility key."""
         count = len(self.rules)
-        return f"catalogue du {_fr_date(self.meta.dated)}, {count} règle{'s' if count > 1 else ''}"
+        return f"catalogue du {fr_date(self.meta.dated)}, {count} règle{'s' if count > 1 else ''}"
 
     def scheme(self, scheme_id: str) -> Scheme:
         try:
@@ -187,7 +187,8 @@ MONTHS_FR = (
 )
 
 
-def _fr_date(value: date) -> str:
+def fr_date(value: date) -> str:
+    """« 1er mars 2026 », « 26 février 2026 »: the catalogue's dates as counsellors read them."""
     return f"{'1er' if value.day == 1 else value.day} {MONTHS_FR[value.month - 1]} {value.year}"
 
 
